@@ -1,0 +1,7 @@
+"""``python -m worker`` runs the callscore CLI."""
+
+import sys
+
+from worker.cli import main
+
+sys.exit(main())

@@ -1,0 +1,301 @@
+"""The ``callscore`` command line. Heavy imports happen inside commands, so help is quick."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from worker.errors import CallscoreError
+
+if TYPE_CHECKING:
+    from models import CallScore
+
+__all__ = ["main"]
+
+_EPILOG = """\
+environment:
+  every setting can be set as CALLSCORE_<NAME>, e.g. CALLSCORE_MODEL=en_core_web_sm,
+  CALLSCORE_LEXICON_DIR=./our-lexicons, CALLSCORE_REP_NAMES='["Dana Whitfield"]',
+  CALLSCORE_BROKER_URL=kafka://kafka:9092. See README.md, "Settings".
+"""
+
+
+def _err(message: str) -> None:
+    print(f"callscore: {message}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- score
+
+_TRANSCRIPT_SUFFIXES = {".json", ".vtt", ".srt", ".txt", ".text"}
+
+
+def _expand(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """Files named, and those inside directories named (sorted); plus errors for missing paths."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file()
+                           and f.suffix.lower() in _TRANSCRIPT_SUFFIXES
+                           and f.name.lower() != "readme.md")
+            if not found:
+                errors.append(f"{p}: no transcript files (.json .vtt .srt .txt) in this directory")
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            errors.append(f"{p}: no such file or directory")
+    return files, errors
+
+
+def _progress(items: Iterable, total: int, desc: str):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=desc, unit="file", file=sys.stderr,
+                disable=None if total > 1 else True, leave=False)
+
+
+def _load_all(paths: Sequence[str], reps: Sequence[str]):  # type: ignore[no-untyped-def]
+    from worker.ingest import load_transcript
+    from worker.settings import get_settings
+
+    settings = get_settings()
+    files, errors = _expand(paths)
+    loaded = []
+    for path in _progress(files, len(files), "reading"):
+        try:
+            loaded.append((path, load_transcript(path, reps=reps, default_reps=settings.rep_names,
+                                                 max_bytes=settings.max_input_bytes)))
+        except CallscoreError as exc:
+            errors.append(str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}")
+    return loaded, errors
+
+
+def score_files(paths: Sequence[str], reps: Sequence[str] = (),
+                batch: int = 16) -> tuple[list[CallScore], list[str]]:
+    """Score transcript files; returns the scores and one error line per failed file."""
+    from worker.core import Scorer
+
+    loaded, errors = _load_all(paths, reps)
+    if not loaded:
+        return [], errors
+    scorer = Scorer()
+    scores = []
+    bar = _progress(range(len(loaded)), len(loaded), "scoring")
+    for i in range(0, len(loaded), batch):
+        chunk = loaded[i : i + batch]
+        for (path, _), result in zip(chunk, scorer.score_each([t for _, t in chunk]),
+                                     strict=True):
+            if isinstance(result, CallscoreError):
+                errors.append(f"{path}: {result}")
+            else:
+                scores.append(result)
+        bar.update(len(chunk))
+    bar.close()
+    return scores, errors
+
+
+def flatten(score: CallScore) -> dict[str, object]:
+    """One spreadsheet row: the call, its score, one column per component and flag."""
+    from worker.scoring import FLAG_CODES
+
+    row: dict[str, object] = {
+        "call_id": score.call_id, "deal_id": score.deal_id,
+        "started_at": score.started_at.isoformat() if score.started_at else "",
+        "rep": "; ".join(score.rep), "score": score.score,
+    }
+    for c in score.components:
+        row[f"{c.name}_value"] = c.value
+        row[f"{c.name}_points"] = c.points
+    kinds = [q.kind for q in score.questions if q.role == "rep"]
+    row.update({
+        "rep_questions": len(kinds), "probing": kinds.count("probing"),
+        "canned": kinds.count("canned"), "other": kinds.count("other"),
+        "open": sum(q.form == "open" for q in score.questions if q.role == "rep"),
+        "follow_ups": sum(q.follow_up for q in score.questions),
+        "decision_maker_mentions": sum(m.type == "decision_maker" for m in score.mentions),
+        "impact_mentions": sum(m.type == "impact" for m in score.mentions),
+        "rep_talk_share": score.talk.rep_talk_share,
+        "longest_monologue_words": score.talk.longest_rep_monologue_words,
+        "duration_seconds": score.talk.duration_seconds or "",
+        "flags": " ".join(f.code for f in score.flags),
+    })
+    codes = {f.code for f in score.flags}
+    for code in FLAG_CODES:
+        row[f"flag_{code}"] = int(code in codes)
+    row.update({"analyser_version": score.analyser_version,
+                "lexicon_version": score.lexicon_version, "schema_version": score.schema_version})
+    return row
+
+
+def render_table(scores: Sequence[CallScore]) -> str:
+    """A terminal table: one block per call with components and flags."""
+    out = io.StringIO()
+    for s in scores:
+        out.write(f"\n{s.call_id}  (deal {s.deal_id}, rep {', '.join(s.rep)})  "
+                  f"score {s.score:.0f}/100\n")
+        for c in s.components:
+            out.write(f"  {c.name:<18} {c.points:>5.1f}/{c.max_points:<4.0f} {c.explanation}\n")
+        for f in s.flags:
+            out.write(f"  ! {f.code}: {f.message}\n")
+        rep_qs = [q for q in s.questions if q.role == "rep"]
+        for q in rep_qs[:5]:
+            mark = " (follow-up)" if q.follow_up else ""
+            out.write(f"    [{q.kind}/{q.form}]{mark} {q.text[:100]}\n")
+        if len(rep_qs) > 5:
+            out.write(f"    ... {len(rep_qs) - 5} more rep questions (see --format json)\n")
+    if len(scores) > 1:
+        out.write("\ncall_id                         deal_id                 score  flags\n")
+        for s in sorted(scores, key=lambda x: -x.score):
+            out.write(f"{s.call_id:<31} {s.deal_id:<23} {s.score:>5.0f}  "
+                      f"{' '.join(f.code for f in s.flags)}\n")
+    return out.getvalue()
+
+
+def write_scores(scores: Sequence[CallScore], fmt: str, out: TextIO) -> None:
+    """Write scores in ``fmt`` (table, json, jsonl, csv)."""
+    if fmt == "json":
+        out.write(json.dumps([s.model_dump(mode="json") for s in scores], indent=2) + "\n")
+    elif fmt == "jsonl":
+        for s in scores:
+            out.write(s.model_dump_json() + "\n")
+    elif fmt == "csv":
+        rows = [flatten(s) for s in scores]
+        if rows:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        out.write(render_table(scores))
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    scores, errors = score_files(args.paths, args.rep)
+    for line in errors:
+        _err(line)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            write_scores(scores, args.format, fh)
+    else:
+        write_scores(scores, args.format, sys.stdout)
+    return 1 if errors else 0
+
+
+# --------------------------------------------------------------------------- tag
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from worker.core import Scorer
+
+    scorer = Scorer()
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    lines = (line.rstrip("\r\n") for line in stdin)
+    out = sys.stdout
+    for record in scorer.tag(lines, role=args.role, batch_size=256):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+# --------------------------------------------------------------------------- schema
+
+def schemas() -> dict[str, dict]:
+    """JSON Schemas of the input and output records, by file name."""
+    from models import CallScore, DealScore, Transcript
+
+    return {
+        "transcript.schema.json": Transcript.model_json_schema(),
+        "call-score.schema.json": CallScore.model_json_schema(),
+        "deal-score.schema.json": DealScore.model_json_schema(),
+    }
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    all_schemas = schemas()
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, schema in all_schemas.items():
+            (out / name).write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {len(all_schemas)} schemas to {out}", file=sys.stderr)
+    else:
+        print(json.dumps({"input": all_schemas["transcript.schema.json"],
+                          "output": all_schemas["call-score.schema.json"],
+                          "deal": all_schemas["deal-score.schema.json"]}, indent=2))
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callscore",
+        description="Score how well sales reps question their prospects, call by call and "
+                    "deal by deal: probing vs canned questions, decision-maker and impact talk, "
+                    "talk share — with the evidence behind every point.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "score", help="score transcript files or directories",
+        description="Score transcripts (native JSON, WebVTT, SRT, or 'Name: text' plain text). "
+                    "Directories are searched recursively. A file that fails is reported on "
+                    "stderr (file and reason); the others are still scored and the exit status "
+                    "is 1.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or directories")
+    p.add_argument("--format", "-f", choices=["table", "json", "jsonl", "csv"], default="table",
+                   help="output format: table (for people, default), json (a list), jsonl (one "
+                        "CallScore per line), csv (one row per call, components as columns)")
+    p.add_argument("--rep", action="append", default=[], metavar="NAME",
+                   help="the rep's name as it appears in the transcript (repeatable); "
+                        "overrides roles in the file")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser(
+        "tag", help="tag utterances from stdin, one JSON object per line",
+        description="Read UTF-8 lines from stdin, one utterance each; write one JSON object per "
+                    'line, in order: {"text", "is_question", "form", "kind", "mentions"}. form '
+                    "and kind describe the first question of the line (null when none). This is "
+                    "the contract the NLP is measured with (see benchmarks/eval_questions.py).")
+    p.add_argument("--role", choices=["rep", "prospect"], default="rep",
+                   help="judge kinds as said by this role (default: rep)")
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("schema", help="print the JSON Schemas of input and output",
+                       description="Print the JSON Schemas of Transcript (input), CallScore and "
+                                   "DealScore (output), or write them as files with --out DIR.")
+    p.add_argument("--out", metavar="DIR", help="write one .schema.json file per record to DIR")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``callscore`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CallscoreError as exc:
+        _err(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

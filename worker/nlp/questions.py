@@ -1,0 +1,116 @@
+"""``callscore_questions``: finds questions and gives each its form and kind.
+
+Form (open/closed) and detection come from the grammar rules in
+:mod:`worker.nlp.rules`. Kind comes from lexicon entries: ``canned`` (leading,
+scripted, pitch-driven), ``other`` (logistics and rapport); every other question
+is ``probing`` (information-seeking). Pitch-script lines match whole questions
+fuzzily (rapidfuzz). Questions by prospects are never ``canned``: a prospect's
+"does that make sense?" checks understanding, it does not pitch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from worker.lexicon import KIND_LABELS, LexiconEntry
+from worker.nlp.base import LexiconComponent
+from worker.nlp.rules import question_shape
+
+__all__ = ["QuestionDetector", "QuestionFinding", "make_question_detector"]
+
+_PUNCT_MARKS = frozenset(".,?!;:")
+_KIND_ORDER = {"canned": 0, "other": 1, "probing": 2}
+
+if not Doc.has_extension("cs_role"):
+    Doc.set_extension("cs_role", default="rep")
+if not Doc.has_extension("cs_questions"):
+    Doc.set_extension("cs_questions", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFinding:
+    """A question sentence in a doc: character span, form, kind and why."""
+
+    start: int
+    end: int
+    text: str
+    form: str
+    kind: str
+    cue: str
+    kind_reason: str
+
+
+def words_of(span: Span) -> list[str]:
+    """The span's words without punctuation."""
+    return [t.text for t in span if not t.is_punct and not t.is_space]
+
+
+def _covers_most(span: Span, start: int, end: int) -> bool:
+    """Whether tokens [start, end) make up most of the sentence's words."""
+    total = len(words_of(span))
+    return total > 0 and (end - start) >= 0.6 * total
+
+
+class QuestionDetector(LexiconComponent):
+    """Marks questions in ``doc._.cs_questions``; kind patterns come from lexicons."""
+
+    labels = KIND_LABELS
+
+    def __init__(self, nlp: Language, name: str = "callscore_questions", *,
+                 fuzzy_threshold: float = 82.0,
+                 rank: Callable[[str], int] = _KIND_ORDER.__getitem__) -> None:
+        self.rank = rank
+        super().__init__(nlp, name, fuzzy_threshold=fuzzy_threshold)
+
+    def __call__(self, doc: Doc) -> Doc:
+        role = doc._.cs_role
+        punctuated = any(c in _PUNCT_MARKS for c in doc.text)
+        hits = self.matches(doc)
+        found: list[QuestionFinding] = []
+        for sent in doc.sents:
+            has_qm = any(t.text.endswith("?") for t in sent)
+            shape = question_shape(words_of(sent), has_question_mark=has_qm, punctuated=punctuated)
+            if not shape.is_question:
+                continue
+            kind, reason = self._kind(sent, hits, role)
+            found.append(QuestionFinding(sent.start_char, sent.end_char, sent.text,
+                                         shape.form or "closed", kind, shape.cue, reason))
+        doc._.cs_questions = found
+        return doc
+
+    def _kind(self, sent: Span, hits: list[tuple[LexiconEntry, int, int]],
+              role: str) -> tuple[str, str]:
+        best: tuple[str, str] | None = None
+        for entry, s, e in hits:
+            if s < sent.start or e > sent.end:
+                continue
+            if entry.roles is not None and role not in entry.roles:
+                continue
+            if entry.scope == "whole" and not _covers_most(sent, s, e):
+                continue
+            if best is None or self.rank(entry.label) < self.rank(best[0]):
+                best = (entry.label, entry.id)
+        if (best is None or best[0] != "canned") and role == "rep":
+            fuzzy = self.script.match(sent.text)
+            if fuzzy is not None:
+                best = ("canned", fuzzy[0].id)
+        if best is None:
+            return "probing", "default:information_seeking"
+        if best[0] == "canned" and role != "rep":
+            return "other", f"{best[1]} (said by {role}: not a pitch)"
+        return best
+
+
+@Language.factory(
+    "callscore_questions",
+    default_config={"fuzzy_threshold": 82.0},
+    assigns=["doc._.cs_questions"],
+    requires=["token.is_sent_start"],
+)
+def make_question_detector(nlp: Language, name: str, fuzzy_threshold: float) -> QuestionDetector:
+    """Build an empty detector; patterns arrive through ``initialize``/``add_patterns``."""
+    return QuestionDetector(nlp, name, fuzzy_threshold=fuzzy_threshold)

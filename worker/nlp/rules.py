@@ -1,0 +1,339 @@
+"""Question detection and form rules: pure functions over a sentence's normalised words.
+
+The rules read the shape of spoken English questions, which survives lost punctuation:
+a wh-word or an inverted auxiliary at the start (after discourse markers such as
+"so", "uh", "you know"), a tag at the end ("..., isn't it"), or a request form
+("walk me through ..."). A "?" always makes a question, so on punctuated text the
+rules can only add recall. Look-alikes are rejected: free relatives ("what I mean
+is ..."), subordinate clauses ("when I was young"), exclamatives ("what a day").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "AUX",
+    "WH",
+    "QuestionShape",
+    "content_start",
+    "is_question_start",
+    "question_shape",
+]
+
+WH = frozenset({"what", "how", "why", "where", "when", "who", "whom", "whose", "which"})
+AUX = frozenset(
+    {
+        "do", "does", "did", "is", "are", "was", "were", "am", "can", "could", "would",
+        "will", "should", "shall", "have", "has", "had", "may", "might",
+    }
+)
+# Contracted forms after a wh-word or pronoun, normalised to the auxiliary they stand for.
+_CONTRACTED = {"'s": "is", "s": "is", "'re": "are", "re": "are", "'m": "am", "'ve": "have",
+               "ve": "have", "'ll": "will", "ll": "will", "'d": "would", "d": "would"}
+_NEG = frozenset({"not", "n't", "nt"})
+_PRON_SUBJ = frozenset({"you", "i", "we", "they", "he", "she", "y'all", "ya", "u", "yall"})
+_SUBJ = _PRON_SUBJ | frozenset(
+    {
+        "it", "there", "that", "this", "these", "those", "anybody", "anyone", "anything",
+        "everybody", "everyone", "everything", "somebody", "someone", "something", "nobody",
+        "your", "his", "her", "their", "our", "my", "the", "a", "an", "any", "some", "all",
+        "people", "most", "both", "each", "either", "other", "others", "y'", "ya'll",
+    }
+)
+_DET = frozenset({"it", "that", "this", "these", "those", "the", "a", "an", "some", "any", "my",
+                  "your", "our", "their", "his", "her", "all", "both", "each", "either", "other"})
+FILLERS = frozenset(
+    {
+        "uh", "um", "uhm", "umm", "er", "erm", "ah", "oh", "well", "so", "and", "but", "or",
+        "okay", "ok", "now", "then", "yeah", "yes", "yep", "no", "nope", "right", "alright",
+        "hey", "like", "anyway", "anyways", "mm", "hm", "hmm", "huh", "actually", "also",
+        "plus", "see", "listen", "look", "hi", "hello", "sure", "great", "cool", "good",
+        "wow", "gosh", "boy", "gee", "huh-uh", "uh-huh", "mhm", "um-hum", "course", "of",
+        "besides", "again", "first", "second", "next", "finally", "just", "quickly",
+        "out", "curiosity", "question", "quick", "one", "more", "thing",
+    }
+)
+# Filler words that open a question only in multi-word markers; single ones above.
+_MULTI_FILLERS: tuple[tuple[str, ...], ...] = (
+    ("you", "know"), ("i", "mean"), ("all", "right"), ("by", "the", "way"),
+    ("let", "me", "ask", "you"), ("let", "me", "ask"), ("can", "i", "ask", "you"),
+    ("i", "was", "going", "to", "ask"), ("i", "wanted", "to", "ask"), ("and", "then"),
+    ("just", "out", "of", "curiosity"), ("out", "of", "curiosity"), ("tell", "me"),
+)
+# Words after which a wh-word or auxiliary opens an embedded clause, not a new question.
+_EMBEDDING = frozenset(
+    {
+        "know", "knew", "wonder", "wondering", "wondered", "see", "saw", "tell", "told",
+        "ask", "asked", "asking", "understand", "sure", "idea", "matter", "matters",
+        "remember", "decide", "decided", "figure", "explain", "show", "learn", "care",
+        "depends", "depend", "about", "of", "on", "in", "at", "from", "to", "with", "for",
+        "by", "is", "was", "be", "been", "are", "were", "'s", "that", "exactly", "just",
+        "like", "guess", "think", "thought", "believe", "realize", "realise", "notice",
+        "and", "or", "but", "so", "if", "whether", "because", "than", "as", "where", "how",
+        "what", "when", "why", "who", "which", "is", "it", "out", "discuss", "discussed",
+        "hear", "heard", "mean", "means", "imagine", "doubt", "question", "regardless",
+        "no", "not", "n't", "nt", "find", "found", "determine", "on", "upon", "into",
+    }
+)
+# "how" questions begin with these; "how nice" and other exclamatives do not.
+_HOW_NEXT = AUX | frozenset(
+    {
+        "many", "much", "long", "often", "far", "big", "old", "come", "about", "else", "soon",
+        "bad", "serious", "important", "exactly", "do", "large", "well", "quickly", "fast",
+        "frequently", "close", "confident", "likely", "would", "are", "'s", "is", "'re",
+        "s", "re", "'d", "d", "'ll", "ll", "'ve", "ve", "so", "does", "urgent", "painful",
+        "involved", "big", "high", "low", "early", "late",
+    }
+)
+_REQUEST = (
+    ("walk", "me", "through"), ("talk", "me", "through"), ("help", "me", "understand"),
+    ("tell", "me", "more"), ("tell", "me", "about"), ("give", "me", "a", "sense"),
+    ("i'd", "love", "to", "hear"), ("i", "would", "love", "to", "hear"),
+    ("i", "'d", "love", "to", "hear"), ("i", "'m", "curious"), ("i", "am", "curious"),
+    ("i'm", "curious"), ("i", "'d", "love", "to", "understand"),
+    ("i", "'d", "like", "to", "understand"), ("i", "would", "like", "to", "understand"),
+    ("describe", "for", "me"), ("paint", "me", "a", "picture"), ("elaborate", "on"),
+    ("can", "you", "elaborate"), ("say", "more", "about"),
+)
+_TAG_SUBJ = frozenset({"you", "i", "we", "they", "he", "she", "it", "there", "that", "this"})
+_REPORTING = frozenset({"said", "says", "say", "saying", "goes", "go", "going", "went", "asked",
+                        "asks", "ask", "like", "thinking", "think", "wonder", "wondering",
+                        "question", "told", "tell", "know", "knew", "discuss", "god"})
+_AGREEMENT_OPENERS = frozenset({"so", "neither", "nor", "as", "than"})
+
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionShape:
+    """What the rules found in one sentence."""
+
+    is_question: bool
+    form: str | None  # "open" | "closed" | None
+    cue: str  # the rule that fired, for explanations and error analysis
+
+
+_HESITATIONS = frozenset({"uh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hm", "hmm", "mm"})
+
+
+def _normalise(words: Sequence[str]) -> list[str]:
+    """Lower-case words, hesitations and stutters removed, contractions expanded.
+
+    Spoken questions are full of restarts ("have, um, have you ever ..."); without
+    them the question's shape is plain.
+    """
+    out: list[str] = []
+    for w in words:
+        w = w.lower()
+        if w in _HESITATIONS and out:
+            continue
+        if w in _CONTRACTED and out and (out[-1] in WH or out[-1] in _SUBJ):
+            w = _CONTRACTED[w]
+        if out and w == out[-1] and w not in {"that", "had", "very", "really", "no", "bye"}:
+            continue  # stutter: "did did you"
+        out.append(w)
+    # two-word restarts: "do you do you", "is it is it"
+    i = 0
+    while i + 3 < len(out):
+        if out[i] == out[i + 2] and out[i + 1] == out[i + 3]:
+            del out[i + 2 : i + 4]
+        else:
+            i += 1
+    return out
+
+
+def content_start(words: Sequence[str]) -> int:
+    """Index of the first word after leading discourse markers and fillers."""
+    i, n = 0, len(words)
+    while i < n:
+        for marker in _MULTI_FILLERS:
+            k = len(marker)
+            if tuple(words[i : i + k]) == marker and i + k < n:
+                # "tell me" stays a marker only before a question start ("tell me, what ...").
+                if marker == ("tell", "me") and not (words[i + k] in WH or words[i + k] in AUX):
+                    continue
+                i += k
+                break
+        else:
+            if words[i] in FILLERS and i + 1 < n:
+                i += 1
+                continue
+            return i
+    return min(i, max(n - 1, 0))
+
+
+def _aux_inverted(words: Sequence[str], i: int) -> bool:
+    """True when words[i:] opens with an auxiliary followed by its subject."""
+    n = len(words)
+    if i >= n or words[i] not in AUX:
+        return False
+    aux = words[i]
+    j = i + 1
+    negated = j < n and words[j] in _NEG
+    if negated:
+        j += 1
+    if j >= n:
+        return False
+    subj = words[j]
+    if subj not in _SUBJ:
+        return False
+    rest = n - j - 1
+    if aux in {"have", "had"} and not negated and subj in _DET:
+        return False  # "have a look", "had a lot of people"
+    if aux == "do" and not negated and subj in _DET:
+        # "do that", "do your best": imperatives, unless a clause follows.
+        return rest >= 3 and subj not in {"it", "that", "this"}
+    if aux == "would" and negated and subj == "you" and rest >= 1 and words[j + 1] == "know":
+        return False  # "wouldn't you know"
+    if aux == "may" and subj not in _PRON_SUBJ:
+        return False
+    if rest == 0 and not negated and (i == 0 or words[i - 1] not in FILLERS):
+        return False  # a fragment: "is it", "do you"
+    # "so do I", "neither can we": agreement, not a question.
+    return not (i > 0 and words[i - 1] in _AGREEMENT_OPENERS and rest == 0 and not negated)
+
+
+def _wh_question(words: Sequence[str], i: int) -> bool:
+    """True when the wh-word at words[i] opens a direct question, not a relative clause."""
+    n = len(words)
+    wh = words[i]
+    if i + 1 >= n:
+        return wh in {"why", "how", "where", "when", "who"}
+    nxt = words[i + 1]
+    if nxt in {"a", "an"}:
+        return False  # "what a day"
+    if nxt in {"if", "about", "else", "not"}:
+        return wh in {"what", "how", "why", "who", "where"}
+    if wh == "how":
+        return nxt in _HOW_NEXT or nxt in _CONTRACTED
+    if nxt in AUX or nxt in _CONTRACTED:
+        if wh == "which":
+            return False  # "which is why ..."
+        if wh in {"what", "who"} and nxt in {"is", "was"} and i + 2 < n and words[i + 2] in {
+            "more", "worse", "funny", "interesting", "weird", "strange", "amazing", "great",
+        }:
+            return False  # "what's more", "what is funny is"
+        return True
+    if nxt in _PRON_SUBJ or nxt in {"it", "there", "people"}:
+        # Free relatives and subordinate clauses: "what I mean is", "when I was young".
+        # Informal aux-less questions are short: "how you doing", "where you from".
+        tail = words[i + 2 :]
+        return (
+            wh in {"what", "where", "how", "who"}
+            and nxt == "you"
+            and 1 <= len(tail) <= 2
+            and (tail[0].endswith("ing") or tail[0] in {"from", "think", "mean", "got", "want"})
+        )
+    if wh in {"when", "where", "why"}:
+        return nxt in {"exactly", "else", "not", "so"}
+    if wh == "who":
+        return True  # "who decides", "who else is involved"
+    # what/which/whose + noun: "what kind of car do you drive", but not "what people do is".
+    tail = words[i + 1 :]
+    for k in range(1, len(tail)):
+        if tail[k] in {"is", "was"} and tail[k - 1] not in AUX:
+            after = tail[k + 1] if k + 1 < len(tail) else None
+            # "what kind of car is that" inverts; "what happened was that he ..." does not.
+            if after is None or after not in _TAG_SUBJ or k + 2 < len(tail) - 1:
+                return False
+    if wh == "which":
+        # "which seems awful" continues an earlier sentence; "which one do you use" asks.
+        return nxt in {"one", "ones", "of", "kind", "type", "way", "part", "version", "option"}
+    return True
+
+
+def _tag_question(words: Sequence[str]) -> bool:
+    """True for a declarative with a question tag: "..., isn't it", "you do, don't you"."""
+    n = len(words)
+    if n >= 4 and words[-1] in _TAG_SUBJ and words[-2] in _NEG and words[-3] in AUX:
+        return True
+    if (n >= 4 and words[-1] in _PRON_SUBJ and words[-2] in AUX
+            and words[-3] not in _AGREEMENT_OPENERS and words[-3] not in _PRON_SUBJ
+            and words[-3] not in WH and words[-3] not in AUX and words[-3] not in _EMBEDDING):
+        return True  # "we're not supposed to talk about this, are we"
+    if n >= 3 and words[-1] in {"it", "you", "they", "he", "she", "we", "there"} and words[-2] in {
+        "isn't", "don't", "doesn't", "didn't", "aren't", "wasn't", "weren't", "won't", "can't",
+        "couldn't", "wouldn't", "haven't", "hasn't", "shouldn't",
+    }:
+        return True
+    return (n >= 4 and tuple(words[-2:]) == ("or", "not")
+            and not any(w in {"whether", "if"} for w in words))
+
+
+def _request(words: Sequence[str], i: int) -> bool:
+    """True for requests that work as open questions: "walk me through ..."."""
+    for pat in _REQUEST:
+        k = len(pat)
+        if tuple(words[i : i + k]) == pat and len(words) > i + k:
+            return True
+    return False
+
+
+def is_question_start(words: Sequence[str], prev: str | None) -> bool:
+    """True when a question could begin with ``words`` after the word ``prev``.
+
+    Used to split run-on speech ("... it's a mess how many reps do you have").
+    """
+    if prev is not None and (prev.lower() in _EMBEDDING or prev.lower() in _REPORTING):
+        return False
+    w = _normalise(words)
+    if not w or w[0] in _HESITATIONS:
+        return False
+    if w[0] in WH:
+        return w[0] != "which" and _wh_question(w, 0)
+    return _aux_inverted(w, 0) and w[0] not in {"is", "was", "are", "were", "am"}
+
+
+def _form(words: Sequence[str], start: int) -> str:
+    """Open or closed, from the question's first content word."""
+    if start < len(words) and words[start] in WH:
+        return "open"
+    if start < len(words) and words[start] in AUX:
+        return "closed"
+    if _request(words, start):
+        return "open"
+    if words and words[-1] in WH:
+        return "open"  # declarative wh: "you're doing what"
+    head = words[start : start + 4]
+    if any(w in WH for w in head) and not any(w in {"or"} for w in head):
+        return "open"
+    return "closed"
+
+
+def question_shape(
+    words: Sequence[str], *, has_question_mark: bool, punctuated: bool = False
+) -> QuestionShape:
+    """Decide whether one sentence is a question, and its form.
+
+    Where the text is punctuated, its "?" marks are trusted: a sentence without
+    one is a question only when its auxiliary is inverted ("Is she spayed.").
+    Unpunctuated text (speech-to-text output) gets every rule.
+
+    Args:
+        words: the sentence's words (punctuation removed), any case.
+        has_question_mark: whether the sentence ends in (or holds) a "?".
+        punctuated: whether the text around it carries punctuation at all.
+    """
+    w = _normalise(words)
+    if not w:
+        return QuestionShape(has_question_mark, "closed" if has_question_mark else None,
+                             "question_mark" if has_question_mark else "none")
+    start = content_start(w)
+    cue = "none"
+    if w[start] in WH and _wh_question(w, start):
+        cue = "wh_start"
+    elif _aux_inverted(w, start):
+        cue = "aux_inversion"
+    elif _request(w, start):
+        cue = "request"
+    elif _tag_question(w):
+        cue = "tag"
+    elif has_question_mark:
+        cue = "question_mark"
+    if cue == "none" or (punctuated and not has_question_mark and cue != "aux_inversion"):
+        return QuestionShape(False, None, "none")
+    form = "closed" if cue == "tag" else _form(w, start)
+    if has_question_mark and cue != "question_mark":
+        cue = f"question_mark+{cue}"
+    return QuestionShape(True, form, cue)
