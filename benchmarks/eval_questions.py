@@ -81,7 +81,8 @@ def evaluate(rows: list[dict], results: list[dict], texts: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("tsv", type=Path, help="SwDA-style TSV (split, conversation, speaker, act, text)")
+    ap.add_argument("tsv", type=Path, 
+                    help="SwDA-style TSV (split, conversation, speaker, act, text)")
     ap.add_argument("--split", default="val", help="which split to measure (default: val; 'all')")
     ap.add_argument("--errors", type=int, default=15, help="errors listed per kind and condition")
     ap.add_argument("--json", action="store_true", help="print figures as JSON only")

@@ -30,6 +30,10 @@ _FOLLOW_UP_CUES = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w']+")
+# A short question pointing back with a pronoun ("Why is that?", "What does that cost you?")
+# right after the prospect spoke is about what they said.
+_ANAPHORA = frozenset({"that", "it", "this", "those", "they", "them", "he", "she", "there"})
+_SHORT_QUESTION_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -166,12 +170,17 @@ def _mark_follow_ups(transcripts: Sequence[Transcript], questions: list[list[Que
             prev = _previous_prospect_turn(t, q.utterance, roles)
             if prev is None:
                 continue
-            if _FOLLOW_UP_CUES.search(q.text):
+            # The question and what leads into it in the same turn ("You mentioned X. Why ...?")
+            lead_in = t.utterances[q.utterance].text[: q.end]
+            words = [w.lower() for w in _WORD.findall(q.text)]
+            if _FOLLOW_UP_CUES.search(lead_in) or (
+                len(words) <= _SHORT_QUESTION_WORDS and _ANAPHORA.intersection(words)
+            ):
                 questions[ti][qi] = q.model_copy(update={"follow_up": True,
                                                          "follows_utterance": prev})
                 continue
             pending.append((ti, qi, prev))
-            texts.extend([q.text, t.utterances[prev].text])
+            texts.extend([lead_in, t.utterances[prev].text])
     lemmas = pipeline.content_lemmas(texts)
     for k, (ti, qi, prev) in enumerate(pending):
         shared = lemmas[2 * k] & lemmas[2 * k + 1]

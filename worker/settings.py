@@ -63,7 +63,9 @@ class Settings(BaseSettings):
     security_protocol: str = Field(
         default="PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL."
     )
-    sasl_mechanism: str = Field(default="PLAIN", description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.")
+    sasl_mechanism: str = Field(
+        default="PLAIN", description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."
+    )
     sasl_username: str | None = None
     sasl_password: str | None = None
     ssl_cafile: Path | None = None

@@ -69,6 +69,7 @@ class Pipeline:
         self.questions.add_patterns(self.lexicon.entries)
         self.mentions.add_patterns(self.lexicon.entries)
         self.stat_pipes = [p for p in _STAT_PIPES if p in self.nlp.pipe_names]
+        self._stop = frozenset(self.nlp.Defaults.stop_words) | _GENERIC
         self.batch_size = 64
 
     @property
@@ -94,14 +95,14 @@ class Pipeline:
         if not texts:
             return []
         if not self.stat_pipes:  # a model without a tagger: fall back to lower-case words
-            return [frozenset(w.lower() for w in t.split() if w.lower() not in _GENERIC)
+            return [frozenset(w.lower() for w in t.split() if w.lower() not in self._stop)
                     for t in texts]
         with self.nlp.select_pipes(enable=self.stat_pipes):
             docs = self.nlp.pipe(texts, batch_size=self.batch_size)
             return [
                 frozenset(
                     t.lemma_.lower() for t in doc
-                    if t.pos_ in _CONTENT_POS and not t.is_stop and t.lemma_.lower() not in _GENERIC
+                    if t.pos_ in _CONTENT_POS and t.lemma_.lower() not in self._stop
                     and len(t.text) > 2
                 )
                 for doc in docs

@@ -72,9 +72,9 @@ _EMBEDDING = frozenset(
         "by", "is", "was", "be", "been", "are", "were", "'s", "that", "exactly", "just",
         "like", "guess", "think", "thought", "believe", "realize", "realise", "notice",
         "and", "or", "but", "so", "if", "whether", "because", "than", "as", "where", "how",
-        "what", "when", "why", "who", "which", "is", "it", "out", "discuss", "discussed",
+        "what", "when", "why", "who", "which", "it", "out", "discuss", "discussed",
         "hear", "heard", "mean", "means", "imagine", "doubt", "question", "regardless",
-        "no", "not", "n't", "nt", "find", "found", "determine", "on", "upon", "into",
+        "no", "not", "n't", "nt", "find", "found", "determine", "upon", "into",
     }
 )
 # "how" questions begin with these; "how nice" and other exclamatives do not.
@@ -84,7 +84,7 @@ _HOW_NEXT = AUX | frozenset(
         "bad", "serious", "important", "exactly", "do", "large", "well", "quickly", "fast",
         "frequently", "close", "confident", "likely", "would", "are", "'s", "is", "'re",
         "s", "re", "'d", "d", "'ll", "ll", "'ve", "ve", "so", "does", "urgent", "painful",
-        "involved", "big", "high", "low", "early", "late",
+        "involved", "high", "low", "early", "late",
     }
 )
 _REQUEST = (
@@ -98,6 +98,10 @@ _REQUEST = (
     ("can", "you", "elaborate"), ("say", "more", "about"),
 )
 _TAG_SUBJ = frozenset({"you", "i", "we", "they", "he", "she", "it", "there", "that", "this"})
+_EXCLAIMED = frozenset({"more", "worse", "funny", "interesting", "weird", "strange", "amazing",
+                        "great"})
+_SUBORDINATORS = frozenset({"when", "if", "because", "since", "while", "after", "before",
+                            "whenever", "until", "unless", "where", "who", "that", "which"})
 _REPORTING = frozenset({"said", "says", "say", "saying", "goes", "go", "going", "went", "asked",
                         "asks", "ask", "like", "thinking", "think", "wonder", "wondering",
                         "question", "told", "tell", "know", "knew", "discuss", "god"})
@@ -114,6 +118,19 @@ class QuestionShape:
     cue: str  # the rule that fired, for explanations and error analysis
 
 
+_NEG_CONTRACTIONS = {
+    f"{aux}{neg}": base
+    for aux, base in {
+        "do": "do", "does": "does", "did": "did", "is": "is", "are": "are", "was": "was",
+        "were": "were", "wo": "will", "ca": "can", "could": "could", "would": "would",
+        "should": "should", "have": "have", "has": "has", "had": "had", "can": "can",
+        "won": "will", "don": "do",
+    }.items()
+    for neg in ("n't", "nt")
+    if f"{aux}{neg}" not in {"cannt", "wont", "dont", "cant"}
+}
+_NEG_CONTRACTIONS.update({"won't": "will", "wont": "will", "can't": "can", "cant": "can",
+                          "cannot": "can", "don't": "do", "dont": "do", "ain't": "is"})
 _HESITATIONS = frozenset({"uh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hm", "hmm", "mm"})
 
 
@@ -132,6 +149,9 @@ def _normalise(words: Sequence[str]) -> list[str]:
             w = _CONTRACTED[w]
         if out and w == out[-1] and w not in {"that", "had", "very", "really", "no", "bye"}:
             continue  # stutter: "did did you"
+        if w in _NEG_CONTRACTIONS:  # "wouldnt" as one word (speech-to-text)
+            out.extend((_NEG_CONTRACTIONS[w], "n't"))
+            continue
         out.append(w)
     # two-word restarts: "do you do you", "is it is it"
     i = 0
@@ -210,11 +230,9 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
     if nxt in AUX or nxt in _CONTRACTED:
         if wh == "which":
             return False  # "which is why ..."
-        if wh in {"what", "who"} and nxt in {"is", "was"} and i + 2 < n and words[i + 2] in {
-            "more", "worse", "funny", "interesting", "weird", "strange", "amazing", "great",
-        }:
-            return False  # "what's more", "what is funny is"
-        return True
+        # not "what's more", "what is funny is"
+        return not (wh in {"what", "who"} and nxt in {"is", "was"} and i + 2 < n
+                    and words[i + 2] in _EXCLAIMED)
     if nxt in _PRON_SUBJ or nxt in {"it", "there", "people"}:
         # Free relatives and subordinate clauses: "what I mean is", "when I was young".
         # Informal aux-less questions are short: "how you doing", "where you from".
@@ -232,6 +250,8 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
     # what/which/whose + noun: "what kind of car do you drive", but not "what people do is".
     tail = words[i + 1 :]
     for k in range(1, len(tail)):
+        if tail[k] in _SUBORDINATORS:
+            break  # "what happens when a shipment is late": the copula is in another clause
         if tail[k] in {"is", "was"} and tail[k - 1] not in AUX:
             after = tail[k + 1] if k + 1 < len(tail) else None
             # "what kind of car is that" inverts; "what happened was that he ..." does not.

@@ -54,7 +54,8 @@ class SentenceSegmenter:
         words = [doc[i].text for i in idx]
         last = 0
         for k in range(3, len(words) - 2):
-            if k - last < 3:
+            # A question runs a few words before its own auxiliary: "how many reps do you ...".
+            if k - last < (6 if last else 3):
                 continue
             if is_question_start(words[k : k + 8], words[k - 1]):
                 starts[idx[k]] = True

@@ -1,0 +1,114 @@
+"""The spaCy components inside the real pipeline: kinds, mentions, segmentation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from worker.errors import LexiconError
+from worker.lexicon import load_lexicon
+from worker.nlp.pipeline import Pipeline
+from worker.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("How are you handling route planning today?", "probing"),
+        ("What happens to your margins when a delivery is late?", "probing"),
+        ("Who else is involved in signing off on something like this?", "probing"),
+        ("do you currently track that in a spreadsheet", "probing"),
+        ("Wouldn't you agree that your team deserves better tools?", "canned"),
+        ("If I could show you a way to cut no-shows in half, would you be interested?", "canned"),
+        ("Does that make sense?", "canned"),
+        ("are you happy with your current scheduling system", "canned"),
+        ("Can you see how this would help your front desk?", "canned"),
+        ("Can you hear me okay?", "other"),
+        ("can you see my screen", "other"),
+        ("Does Thursday at 2 work for you?", "other"),
+        ("How was your weekend?", "other"),
+    ],
+)
+def test_question_kind_for_rep(tag, text: str, kind: str) -> None:
+    out = tag(text)
+    assert out["is_question"] is True
+    assert out["kind"] == kind
+
+
+def test_rapport_phrase_inside_probing_question_stays_probing(tag) -> None:
+    assert tag("How are you handling dispatch when drivers call in sick?")["kind"] == "probing"
+
+
+def test_prospect_questions_are_never_canned(tag) -> None:
+    out = tag("Does that make sense for a clinic our size?", role="prospect")
+    assert out["is_question"] and out["kind"] == "other"
+
+
+def test_non_questions_have_null_form_and_kind(tag) -> None:
+    out = tag("We rolled it out to forty clinics last year.")
+    assert out == {**out, "is_question": False, "form": None, "kind": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "span"),
+    [
+        ("Our CFO signs anything over fifty thousand.", "decision_maker", "CFO"),
+        ("It has to go through procurement first.", "decision_maker", "procurement"),
+        ("my boss has the final say on that", "decision_maker", "my boss"),
+        ("We lose about 20% of orders to late pickups.", "impact", "20%"),
+        ("it costs us forty thousand dollars a month", "impact", "forty thousand dollars"),
+        ("Dispatch takes us 10 hours a week.", "impact", "10 hours a week"),
+        ("Honestly the contract is at risk if this slips.", "impact", "at risk"),
+        ("We spend $40k a quarter on overtime.", "impact", "$40k"),
+    ],
+)
+def test_mentions_have_type_and_character_span(tag, text: str, type_: str, span: str) -> None:
+    mentions = tag(text)["mentions"]
+    hits = [m for m in mentions if m["type"] == type_]
+    assert hits, mentions
+    assert any(text[m["start"] : m["end"]] == m["text"] and span in m["text"] for m in hits)
+
+
+def test_no_mentions_in_small_talk(tag) -> None:
+    assert tag("Thanks, talk soon, have a nice evening.")["mentions"] == []
+
+
+def test_segmenter_splits_long_unpunctuated_turn_at_question(pipeline) -> None:
+    text = ("yeah so we use salesforce today and honestly it's a mess because nobody updates it "
+            "and the managers keep asking for reports that take forever to build by hand every "
+            "single week how many reps do you have on it right now")
+    doc = pipeline.analyse_texts([text], ["rep"])[0]
+    sents = [s.text for s in doc.sents]
+    assert len(sents) >= 2
+    assert sents[-1].startswith("how many reps")
+    assert [q.text[:13] for q in doc._.cs_questions] == ["how many reps"]
+
+
+def test_question_component_patterns_round_trip_to_disk(pipeline, tmp_path: Path) -> None:
+    comp = pipeline.questions
+    comp.to_disk(tmp_path / "q")
+    before = comp.patterns
+    comp.from_disk(tmp_path / "q")
+    assert comp.patterns == before and len(before) > 100
+
+
+def test_bad_lexicon_fails_naming_file_line_and_field(tmp_path: Path) -> None:
+    (tmp_path / "ours.jsonl").write_text(
+        '{"id": "a", "label": "canned", "phrase": "ok then"}\n'
+        '{"id": "b", "label": "canned", "phrase": "x", "colour": "red"}\n'
+    )
+    with pytest.raises(LexiconError, match=r"ours.jsonl:2: field 'colour'"):
+        load_lexicon(tmp_path)
+
+
+def test_company_pitch_script_matches_fuzzily(tmp_path: Path) -> None:
+    (tmp_path / "pitch_script.txt").write_text(
+        "# our script\nHow would your agents feel about never chasing a lost parcel again?\n"
+    )
+    p = Pipeline(Settings(lexicon_dir=tmp_path))
+    doc = p.analyse_texts(["so how would your agents feel about never chasing lost parcels "
+                           "again"], ["rep"])[0]
+    (q,) = doc._.cs_questions
+    assert q.kind == "canned" and q.kind_reason.startswith("script:")
+    assert p.lexicon.version != load_lexicon().version

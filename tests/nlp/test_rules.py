@@ -1,0 +1,89 @@
+"""Question detection and form rules, on words (no spaCy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.nlp.rules import content_start, is_question_start, question_shape
+
+
+def shape(text: str, punctuated: bool = False):
+    words = text.replace("?", " ").replace(",", " ").replace(".", " ").split()
+    return question_shape(words, has_question_mark="?" in text, punctuated=punctuated)
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("how are you handling dispatch today", "open"),
+        ("what happens when a shipment is late", "open"),
+        ("so um who else is involved in the decision", "open"),
+        ("why is that", "open"),
+        ("what kind of system do you use", "open"),
+        ("how many drivers do you have", "open"),
+        ("do you track that in a spreadsheet", "closed"),
+        ("did did you go to college", "closed"),
+        ("have um have you ever tried it", "closed"),
+        ("is there anything you'd like to add", "closed"),
+        ("can you hear me", "closed"),
+        ("wouldnt you agree this is better", "closed"),
+        ("and are you the one who signs", "closed"),
+        ("walk me through your process", "open"),
+        ("you know what do you think about it", "open"),
+    ],
+)
+def test_question_detector_finds_unpunctuated_questions(text: str, form: str) -> None:
+    s = shape(text)
+    assert s.is_question, s
+    assert s.form == form
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what i mean is we need it by march",
+        "how we did it was by hand",
+        "when i was young we lived in dallas",
+        "what a mess that was",
+        "so do i",
+        "we use salesforce today",
+        "that's what we need",
+        "which is why we called you",
+        "i don't know if they do or not",
+        "do that first",
+        "have a look at the deck",
+    ],
+)
+def test_question_detector_rejects_look_alikes(text: str) -> None:
+    assert not shape(text).is_question
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["she needed that didn't she", "you use it every day don't you", "it's expensive isn't it"],
+)
+def test_question_detector_handles_unpunctuated_tag_question(text: str) -> None:
+    s = shape(text)
+    assert s.is_question and s.cue == "tag" and s.form == "closed"
+
+
+def test_question_mark_always_makes_a_question() -> None:
+    s = shape("The drug problem?", punctuated=True)
+    assert s.is_question and s.cue == "question_mark"
+
+
+def test_punctuated_text_trusts_missing_question_mark_except_inversion() -> None:
+    assert not shape("What I like is the price.", punctuated=True).is_question
+    assert not shape("what do you call it.", punctuated=True).is_question
+    assert shape("Is she spayed.", punctuated=True).is_question
+
+
+def test_content_start_skips_fillers_and_markers() -> None:
+    words = ["so", "uh", "you", "know", "how", "do", "you"]
+    assert words[content_start(words)] == "how"
+
+
+def test_is_question_start_respects_embedding_verbs() -> None:
+    assert is_question_start(["how", "many", "reps", "do", "you", "have"], "mess")
+    assert not is_question_start(["how", "many", "reps", "we", "have"], "know")
+    assert not is_question_start(["what", "we", "need"], "exactly")
