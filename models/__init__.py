@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models.score import (
+    QUANTIFIED_IMPACT,
     SCHEMA_VERSION,
     CallScore,
     Component,
@@ -20,6 +21,7 @@ from models.score import (
 from models.transcript import Participant, Role, Transcript, Utterance
 
 __all__ = [
+    "QUANTIFIED_IMPACT",
     "SCHEMA_VERSION",
     "CallScore",
     "Component",

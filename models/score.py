@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "QUANTIFIED_IMPACT",
     "SCHEMA_VERSION",
     "CallScore",
     "Component",
@@ -24,6 +25,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "1.0"
+# Lexicon id prefixes of impact mentions that put a number on it (money, %, time, people).
+QUANTIFIED_IMPACT = ("impact.money", "impact.percent", "impact.time", "impact.headcount",
+                     "impact.multiplier")
 
 QuestionForm = Literal["open", "closed"]
 QuestionKind = Literal["probing", "canned", "other"]
@@ -33,14 +37,19 @@ _OUT = ConfigDict(extra="forbid")
 
 
 class Evidence(BaseModel):
-    """A pointer to the words behind a point: utterance index and character span."""
+    """A pointer to the words behind a point: utterance index and character span.
+
+    Deal-level evidence may point at a whole call: then only ``call_id`` and ``text``.
+    """
 
     model_config = _OUT
 
-    utterance: int = Field(ge=0, description="Index into the transcript's utterances.")
-    speaker: str
-    start: int = Field(ge=0, description="Character offset in the utterance text.")
-    end: int = Field(ge=0)
+    utterance: int | None = Field(default=None, ge=0,
+                                  description="Index into the transcript's utterances.")
+    speaker: str | None = None
+    start: int | None = Field(default=None, ge=0,
+                              description="Character offset in the utterance text.")
+    end: int | None = Field(default=None, ge=0)
     text: str
     call_id: str | None = Field(default=None, description="Set when evidence spans calls (deals).")
 
@@ -149,14 +158,49 @@ class CallScore(BaseModel):
 
 
 class DealCall(BaseModel):
-    """A call's contribution to a deal score."""
+    """What a deal keeps of each of its calls (enough to score the deal again)."""
 
     model_config = _OUT
 
     call_id: str
     started_at: datetime | None = None
+    scored_at: datetime | None = None
     score: float
-    flags: list[str]
+    flags: list[str] = Field(default_factory=list)
+    rep: list[str] = Field(default_factory=list)
+    prospects: list[str] = Field(default_factory=list)
+    prospect_titles: list[str] = Field(default_factory=list)
+    probing_questions: int = 0
+    canned_questions: int = 0
+    rep_questions: int = 0
+    decision_maker_discussed: bool = False
+    decision_maker_asked: bool = False
+    impact_quantified: bool = False
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Decision-maker and impact evidence of the call."
+    )
+
+    @classmethod
+    def from_call_score(cls, s: CallScore) -> DealCall:
+        """Summarise a call score for its deal."""
+        comp = {c.name: c for c in s.components}
+        dm = comp.get("decision_maker")
+        imp = comp.get("impact")  # evidence only
+        rep_qs = [q for q in s.questions if q.role == "rep"]
+        evidence = [e.model_copy(update={"call_id": s.call_id})
+                    for c in (dm, imp) if c is not None for e in c.evidence[:3]]
+        return cls(
+            call_id=s.call_id, started_at=s.started_at, scored_at=s.scored_at, score=s.score,
+            flags=[f.code for f in s.flags], rep=s.rep, prospects=s.prospects,
+            prospect_titles=s.prospect_titles,
+            probing_questions=sum(q.kind == "probing" for q in rep_qs),
+            canned_questions=sum(q.kind == "canned" for q in rep_qs), rep_questions=len(rep_qs),
+            decision_maker_discussed=any(m.type == "decision_maker" for m in s.mentions),
+            decision_maker_asked=bool(dm and dm.value >= 1),
+            impact_quantified=any(m.type == "impact" and m.role == "prospect"
+                                  and m.label.startswith(QUANTIFIED_IMPACT) for m in s.mentions),
+            evidence=evidence,
+        )
 
 
 class DealScore(BaseModel):

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from models import CallScore, Component, Evidence, Flag, Mention, Question
+from models import QUANTIFIED_IMPACT, CallScore, Component, Evidence, Flag, Mention, Question
 from worker.analysis import ANALYSER_VERSION, Findings
 from worker.errors import ConfigError
 
@@ -26,8 +26,6 @@ FLAG_CODES = (
     "rep_dominates_talk",
     "long_monologue",
 )
-_QUANTIFIED = ("impact.money", "impact.percent", "impact.time", "impact.headcount",
-               "impact.multiplier")
 _MAX_EVIDENCE = 8
 
 
@@ -137,7 +135,7 @@ def score_call(f: Findings, *, config: dict[str, Any] | None = None,
     # Impact coverage.
     imp = [m for m in f.mentions if m.type == "impact"]
     prospect_imp = [m for m in imp if m.role == "prospect"]
-    quantified = [m for m in prospect_imp if m.label.startswith(_QUANTIFIED)]
+    quantified = [m for m in prospect_imp if m.label.startswith(QUANTIFIED_IMPACT)]
     imp_utts = {m.utterance for m in imp}
     imp_asked = [q for q in _questions_in_utterances(rep_qs, imp_utts)
                  if any(m.utterance == q.utterance and q.start <= m.start < q.end for m in imp)]
