@@ -165,7 +165,7 @@ def _mark_follow_ups(transcripts: Sequence[Transcript], questions: list[list[Que
     for ti, t in enumerate(transcripts):
         roles = {p.speaker: p.role for p in t.participants}
         for qi, q in enumerate(questions[ti]):
-            if q.role != "rep" or q.kind == "other":
+            if q.role != "rep" or q.kind != "probing":
                 continue
             prev = _previous_prospect_turn(t, q.utterance, roles)
             if prev is None:

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         default=20_000_000, gt=0, description="Largest transcript accepted (bytes)."
     )
     max_segment_tokens: int = Field(
-        default=40, gt=5,
+        default=24, gt=5,
         description="Unpunctuated stretches longer than this are split at likely sentence starts.",
     )
 

@@ -100,6 +100,8 @@ _REQUEST = (
 _TAG_SUBJ = frozenset({"you", "i", "we", "they", "he", "she", "it", "there", "that", "this"})
 _EXCLAIMED = frozenset({"more", "worse", "funny", "interesting", "weird", "strange", "amazing",
                         "great"})
+_MID_AUX = frozenset({"do", "does", "did", "can", "could", "would", "will", "are", "have",
+                      "is", "were", "should"})
 _SUBORDINATORS = frozenset({"when", "if", "because", "since", "while", "after", "before",
                             "whenever", "until", "unless", "where", "who", "that", "which"})
 _REPORTING = frozenset({"said", "says", "say", "saying", "goes", "go", "going", "went", "asked",
@@ -281,6 +283,24 @@ def _tag_question(words: Sequence[str]) -> bool:
             and not any(w in {"whether", "if"} for w in words))
 
 
+def _after_if_clause(words: Sequence[str], start: int) -> int | None:
+    """Start of an inverted main clause after an if-clause: "if I could ..., would you ...".
+
+    Returns its index, or None.
+    """
+    if start >= len(words) or words[start] not in {"if", "suppose", "say"}:
+        return None
+    for j in range(start + 3, len(words) - 1):
+        prev = words[j - 1]
+        if prev in _PRON_SUBJ or prev in AUX or prev in {"it", "that", "to"}:
+            continue  # "if you would", "if I could show"
+        if words[j] in WH and j + 2 < len(words) and words[j + 1] in AUX:
+            return j  # "if you had a free hand, what would you change"
+        if words[j] in AUX and words[j + 1] in _PRON_SUBJ and words[j] not in {"am"}:
+            return j
+    return None
+
+
 def _request(words: Sequence[str], i: int) -> bool:
     """True for requests that work as open questions: "walk me through ..."."""
     for pat in _REQUEST:
@@ -291,18 +311,26 @@ def _request(words: Sequence[str], i: int) -> bool:
 
 
 def is_question_start(words: Sequence[str], prev: str | None) -> bool:
-    """True when a question could begin with ``words`` after the word ``prev``.
+    """True when a question plainly begins with ``words`` inside run-on speech.
 
-    Used to split run-on speech ("... it's a mess how many reps do you have").
+    Used to split unpunctuated turns ("... it's a mess how many reps do you have").
+    Stricter than a sentence start: relative "who"/"which" and auxiliaries that
+    continue a clause ("... that did a long analysis") are not split points; an
+    auxiliary must address the listener ("do you", "would your team").
     """
-    if prev is not None and (prev.lower() in _EMBEDDING or prev.lower() in _REPORTING):
+    if prev is not None and (prev.lower() in _EMBEDDING or prev.lower() in _REPORTING
+                             or prev.lower() in _PRON_SUBJ):
         return False
     w = _normalise(words)
-    if not w or w[0] in _HESITATIONS:
+    if len(w) < 3 or w[0] in _HESITATIONS:
         return False
-    if w[0] in WH:
-        return w[0] != "which" and _wh_question(w, 0)
-    return _aux_inverted(w, 0) and w[0] not in {"is", "was", "are", "were", "am"}
+    if w[0] in {"what", "how", "why", "where", "when"}:
+        return (w[1] in AUX and w[2] in _SUBJ) or (w[0] == "how" and w[1] in _HOW_NEXT
+                                                   and w[1] not in AUX)
+    if w[0] in _MID_AUX and w[1] in _NEG and w[2] in {"you", "that", "it", "this"}:
+        return True  # "... wouldn't that be great for your team"
+    return (w[0] in _MID_AUX and w[1] in {"you", "your", "y'all"}
+            and w[2] not in {"know", "mean", "see"})
 
 
 def _form(words: Sequence[str], start: int) -> str:
@@ -349,6 +377,9 @@ def question_shape(
         cue = "request"
     elif _tag_question(w):
         cue = "tag"
+    elif (main := _after_if_clause(w, start)) is not None:
+        cue = "conditional"
+        start = main
     elif has_question_mark:
         cue = "question_mark"
     if cue == "none" or (punctuated and not has_question_mark and cue != "aux_inversion"):

@@ -21,7 +21,7 @@ class SentenceSegmenter:
     """Sets ``token.is_sent_start`` on every token of the doc."""
 
     def __init__(self, nlp: Language, name: str = "callscore_segmenter", *,
-                 max_unpunctuated: int = 40) -> None:
+                 max_unpunctuated: int = 24) -> None:
         self.name = name
         self.max_unpunctuated = max_unpunctuated
 
@@ -64,7 +64,7 @@ class SentenceSegmenter:
 
 @Language.factory(
     "callscore_segmenter",
-    default_config={"max_unpunctuated": 40},
+    default_config={"max_unpunctuated": 24},
     assigns=["token.is_sent_start"],
 )
 def make_segmenter(nlp: Language, name: str, max_unpunctuated: int) -> SentenceSegmenter:
