@@ -94,7 +94,7 @@ class StreamService:
     """Handles batches of inbound messages; faust's agent is a thin loop around it."""
 
     def __init__(self, settings: Settings, *, analyse: Analyse, sink: Sink,
-                 deals: MutableMapping[str, dict], metrics: Metrics | None = None) -> None:
+                 deals: MutableMapping[bytes, dict], metrics: Metrics | None = None) -> None:
         self.settings = settings
         self.analyse = analyse
         self.sink = sink
@@ -170,11 +170,12 @@ class StreamService:
         if score.flags:
             await self.sink.send(self.settings.topic_flagged, key,
                                  score.model_dump_json().encode())
-        state = self.deals.get(score.deal_id) or {"version": 0, "calls": {}}
+        deal_key = score.deal_id.encode()
+        state = self.deals.get(deal_key) or {"version": 0, "calls": {}}
         calls = dict(state["calls"])
         calls[score.call_id] = DealCall.from_call_score(score).model_dump(mode="json")
         version = int(state["version"]) + 1
-        self.deals[score.deal_id] = {"version": version, "calls": calls}
+        self.deals[deal_key] = {"version": version, "calls": calls}
         deal = score_deal(score.deal_id, [DealCall.model_validate(c) for c in calls.values()],
                           version=version)
         await self.sink.send(self.settings.topic_deal_scores, score.deal_id.encode(),

@@ -1,11 +1,23 @@
-"""The deal table: per deal, each call's summary keyed by call id (so a call counts once)."""
+"""The deal table: per deal, each call's summary keyed by call id (so a call counts once).
+
+Keys are the raw deal-id bytes, the same bytes the transcripts topic is keyed by, and
+the producer's partitioner places each changelog record: so a deal's state lives in
+the changelog partition of the same number as its transcripts. (Batched streams have
+no "current event" for faust to take the partition from.)
+"""
 
 from __future__ import annotations
+
+import faust
 
 from worker.app import app
 from worker.settings import get_settings
 
 __all__ = ["deals"]
 
-deals = app.Table("deals", default=None, partitions=get_settings().topic_partitions,
-                  key_type=str, value_type=dict, help="deal id -> {version, calls}")
+deals = app.Table(
+    "deals", default=None, partitions=get_settings().topic_partitions, use_partitioner=True,
+    schema=faust.Schema(key_type=bytes, value_type=dict, key_serializer="raw",
+                        value_serializer="json"),
+    help="deal id -> {version, calls}",
+)
