@@ -35,8 +35,10 @@ def create_app(settings: Settings) -> faust.App:
         processing_guarantee="at_least_once",
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication,
-        producer_max_request_size=settings.max_message_bytes,
-        consumer_max_fetch_size=settings.max_message_bytes,
+        # Transport limits above the validation limit, so that an oversize message is
+        # still consumed and reaches the dead-letter topic intact.
+        producer_max_request_size=settings.max_message_bytes * 4,
+        consumer_max_fetch_size=settings.max_message_bytes * 4,
         web_port=settings.web_port,
         web_host=settings.web_host,
         web_in_thread=False,
@@ -44,6 +46,8 @@ def create_app(settings: Settings) -> faust.App:
         autodiscover=False,
         table_cleanup_interval=60.0,
         broker_commit_every=100,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
         broker_commit_interval=1.0,
     )
 

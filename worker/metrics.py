@@ -51,7 +51,9 @@ class Metrics:
         self.dlq_total[error_class] += 1
 
     def observe_batch(self, seconds: float, size: int) -> None:
-        self.analysis.observe(seconds / max(1, size))
+        """A batch of ``size`` calls took ``seconds``: each call gets its share."""
+        for _ in range(size):
+            self.analysis.observe(seconds / max(1, size))
 
     def render(self) -> str:
         """Prometheus text exposition."""

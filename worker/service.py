@@ -94,7 +94,7 @@ class StreamService:
     """Handles batches of inbound messages; faust's agent is a thin loop around it."""
 
     def __init__(self, settings: Settings, *, analyse: Analyse, sink: Sink,
-                 deals: MutableMapping[bytes, dict], metrics: Metrics | None = None) -> None:
+                 deals: MutableMapping[bytes, bytes], metrics: Metrics | None = None) -> None:
         self.settings = settings
         self.analyse = analyse
         self.sink = sink
@@ -171,11 +171,12 @@ class StreamService:
             await self.sink.send(self.settings.topic_flagged, key,
                                  score.model_dump_json().encode())
         deal_key = score.deal_id.encode()
-        state = self.deals.get(deal_key) or {"version": 0, "calls": {}}
+        raw = self.deals.get(deal_key)
+        state = json.loads(raw) if raw else {"version": 0, "calls": {}}
         calls = dict(state["calls"])
         calls[score.call_id] = DealCall.from_call_score(score).model_dump(mode="json")
         version = int(state["version"]) + 1
-        self.deals[deal_key] = {"version": version, "calls": calls}
+        self.deals[deal_key] = json.dumps({"version": version, "calls": calls}).encode()
         deal = score_deal(score.deal_id, [DealCall.model_validate(c) for c in calls.values()],
                           version=version)
         await self.sink.send(self.settings.topic_deal_scores, score.deal_id.encode(),

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     sasl_username: str | None = None
     sasl_password: str | None = None
     ssl_cafile: Path | None = None
+    session_timeout: float = Field(
+        default=30.0, gt=0, description="Consumer session timeout (s): how soon a dead worker's "
+        "partitions move to the others."
+    )
     data_dir: Path = Field(default=Path(".callscore-data"), description="Worker state directory.")
     database_url: str | None = Field(
         default=None, description="PostgreSQL URL; when set, the worker writes scores there."

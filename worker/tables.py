@@ -8,8 +8,6 @@ no "current event" for faust to take the partition from.)
 
 from __future__ import annotations
 
-import faust
-
 from worker.app import app
 from worker.settings import get_settings
 
@@ -17,7 +15,6 @@ __all__ = ["deals"]
 
 deals = app.Table(
     "deals", default=None, partitions=get_settings().topic_partitions, use_partitioner=True,
-    schema=faust.Schema(key_type=bytes, value_type=dict, key_serializer="raw",
-                        value_serializer="json"),
-    help="deal id -> {version, calls}",
+    key_type=bytes, value_type=bytes,  # raw both ways; values are JSON the service writes
+    help="deal id -> JSON {version, calls}",
 )

@@ -29,4 +29,4 @@ class MetricsView(View):
 
     async def get(self, request: Request) -> Response:
         return self.text(service.metrics.render(),
-                         content_type="text/plain; version=0.0.4; charset=utf-8")
+                         content_type="text/plain")
