@@ -53,7 +53,9 @@ def inbound(event: Any) -> Inbound:
                    produced_at=m.timestamp or None)
 
 
-@app.agent(topics.transcripts)
+# Two actors per analysis process: while one waits for its batch to be analysed, the other
+# validates, emits and waits for the broker's acknowledgements, so the process never idles.
+@app.agent(topics.transcripts, concurrency=2 * settings.concurrency)
 async def score_transcripts(stream: Any) -> None:
     """Score transcripts in batches; events are acknowledged only after their outputs land."""
     async for events in stream.take_events(settings.batch_size, within=settings.batch_within):

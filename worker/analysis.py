@@ -34,6 +34,7 @@ _WORD = re.compile(r"[\w']+")
 # right after the prospect spoke is about what they said.
 _ANAPHORA = frozenset({"that", "it", "this", "those", "they", "them", "he", "she", "there"})
 _SHORT_QUESTION_WORDS = 8
+_PROSPECT_TAIL_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def _mark_follow_ups(transcripts: Sequence[Transcript], questions: list[list[Que
                                                          "follows_utterance": prev})
                 continue
             pending.append((ti, qi, prev))
-            texts.extend([lead_in, t.utterances[prev].text])
+            # The question itself and the end of the prospect's turn: what a follow-up picks up.
+            texts.extend([q.text, t.utterances[prev].text[-_PROSPECT_TAIL_CHARS:]])
     lemmas = pipeline.content_lemmas(texts)
     for k, (ti, qi, prev) in enumerate(pending):
         shared = lemmas[2 * k] & lemmas[2 * k + 1]

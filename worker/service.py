@@ -17,7 +17,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from models import CallScore, DealCall, Transcript
+from models import DealCall, Transcript
 from worker.deals import score_deal
 from worker.errors import CallscoreError, InputError, TooLargeError
 from worker.ingest import resolve_reps
@@ -28,7 +28,8 @@ __all__ = ["Inbound", "Sink", "StreamService", "parse_message"]
 
 log = logging.getLogger("callscore.stream")
 
-Analyse = Callable[[list[str]], Awaitable[list[tuple[str, str]]]]
+# Transcript JSON payloads -> ("ok", CallScore JSON, DealCall JSON) | ("error", reason, "")
+Analyse = Callable[[list[str]], Awaitable[list[tuple[str, str, str]]]]
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class StreamService:
         self.deals = deals
         self.metrics = metrics or Metrics()
         # The newest calls with their transcripts, for the live review page (bounded).
-        self.recent: dict[str, tuple[Transcript, CallScore]] = {}
+        self.recent: dict[str, tuple[Transcript, bytes]] = {}  # call id -> (call, score JSON)
         self.recent_limit = 1000
 
     async def dead_letter(self, msg: Inbound, exc: BaseException) -> None:
@@ -156,33 +157,33 @@ class StreamService:
                 await self.dead_letter(msg, exc)
             return
         self.metrics.observe_batch(time.monotonic() - started, len(valid))
-        for (msg, t), (status, payload) in zip(valid, results, strict=True):
+        for (msg, t), (status, payload, summary) in zip(valid, results, strict=True):
             if status != "ok":
                 cls, _, reason = payload.partition(": ")
                 await self.dead_letter(msg, _AnalysisError(cls, reason))
                 continue
-            await self.emit(msg, t, CallScore.model_validate_json(payload))
+            await self.emit(msg, t, payload.encode(), DealCall.model_validate_json(summary))
 
-    async def emit(self, msg: Inbound, transcript: Transcript, score: CallScore) -> None:
-        """Send the call score, its flags, and the deal score it updates."""
-        key = score.call_id.encode()
-        await self.sink.send(self.settings.topic_call_scores, key, score.model_dump_json().encode())
-        if score.flags:
-            await self.sink.send(self.settings.topic_flagged, key,
-                                 score.model_dump_json().encode())
-        deal_key = score.deal_id.encode()
+    async def emit(self, msg: Inbound, transcript: Transcript, score: bytes,
+                   call: DealCall) -> None:
+        """Send the call score (JSON), its flags, and the deal score it updates."""
+        key = call.call_id.encode()
+        await self.sink.send(self.settings.topic_call_scores, key, score)
+        if call.flags:
+            await self.sink.send(self.settings.topic_flagged, key, score)
+        deal_key = transcript.deal_id.encode()
         raw = self.deals.get(deal_key)
         state = json.loads(raw) if raw else {"version": 0, "calls": {}}
         calls = dict(state["calls"])
-        calls[score.call_id] = DealCall.from_call_score(score).model_dump(mode="json")
+        calls[call.call_id] = call.model_dump(mode="json")
         version = int(state["version"]) + 1
         self.deals[deal_key] = json.dumps({"version": version, "calls": calls}).encode()
-        deal = score_deal(score.deal_id, [DealCall.model_validate(c) for c in calls.values()],
-                          version=version)
-        await self.sink.send(self.settings.topic_deal_scores, score.deal_id.encode(),
+        deal = score_deal(transcript.deal_id,
+                          [DealCall.model_validate(c) for c in calls.values()], version=version)
+        await self.sink.send(self.settings.topic_deal_scores, deal_key,
                              deal.model_dump_json().encode())
-        self.recent.pop(score.call_id, None)
-        self.recent[score.call_id] = (transcript, score)
+        self.recent.pop(call.call_id, None)
+        self.recent[call.call_id] = (transcript, score)
         if len(self.recent) > self.recent_limit:
             self.recent.pop(next(iter(self.recent)))
         end_to_end = (time.time() - msg.produced_at) if msg.produced_at else \

@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=4, gt=0)
     topic_replication: int = Field(default=1, gt=0)
     batch_size: int = Field(default=8, gt=0, description="Transcripts analysed per batch.")
-    batch_within: float = Field(default=0.2, gt=0, description="Seconds to wait to fill a batch.")
+    batch_within: float = Field(default=0.05, gt=0,
+                                description="Seconds to wait to fill a batch.")
     concurrency: int = Field(default=1, gt=0, description="Analysis processes per worker.")
     max_message_bytes: int = Field(default=10_000_000, gt=0)
     web_port: int = Field(default=6066, gt=0)

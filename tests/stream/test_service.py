@@ -34,12 +34,10 @@ def make_service(scorer):
 
         async def analyse(payloads):
             from models import Transcript
+            from worker.pool import results_of
 
-            out = []
-            for r in scorer.score_each([Transcript.model_validate_json(p) for p in payloads]):
-                out.append(("ok", r.model_dump_json()) if not isinstance(r, Exception)
-                           else ("error", f"{r.__class__.__name__}: {r}"))
-            return out
+            return results_of(scorer.score_each(
+                [Transcript.model_validate_json(p) for p in payloads]))
 
         sink = RecordingSink()
         return StreamService(settings, analyse=analyse, sink=sink, deals={}), sink

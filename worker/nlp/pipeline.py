@@ -8,6 +8,7 @@ whether a question follows up on what the prospect said.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -22,15 +23,24 @@ from worker.nlp.questions import QuestionDetector
 from worker.nlp.segmenter import SentenceSegmenter  # noqa: F401  (registers the factory)
 from worker.settings import Settings
 
-__all__ = ["RULE_PIPES", "Pipeline", "load_model"]
+__all__ = ["RULE_PIPES", "Pipeline", "load_model", "stem"]
 
 RULE_PIPES = ("callscore_segmenter", "callscore_questions", "callscore_mentions")
-_STAT_PIPES = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
-_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
+_STAT_PIPES = ("tok2vec", "tagger")
+# Penn tags of content words: nouns, verbs, adjectives, numbers.
+_CONTENT_TAG = re.compile(r"^(NN|VB|JJ|CD)")
 _GENERIC = frozenset({"be", "have", "do", "get", "go", "make", "know", "think", "say", "thing",
                       "lot", "kind", "way", "like", "mean", "want", "yeah", "okay", "right",
                       "really", "just", "good", "great", "sure", "well", "see", "look", "sort",
                       "stuff", "guy", "time", "today", "let", "tell", "talk", "uh", "um"})
+
+
+def stem(word: str) -> str:
+    """A light suffix stemmer: "delays", "delayed", "delaying" → "delay"."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
 
 
 def load_model(name: str) -> Language:
@@ -91,19 +101,22 @@ class Pipeline:
             return list(self.nlp.pipe(docs, batch_size=self.batch_size))
 
     def content_lemmas(self, texts: Sequence[str]) -> list[frozenset[str]]:
-        """Content-word lemmas of each text, from the statistical tagger and lemmatizer."""
+        """Stems of each text's content words, chosen by the statistical tagger.
+
+        (The model's rule lemmatizer needs its attribute ruler, which costs more than the
+        tagger itself; a suffix stemmer is enough to match "delays" with "delayed".)
+        """
         if not texts:
             return []
         if not self.stat_pipes:  # a model without a tagger: fall back to lower-case words
-            return [frozenset(w.lower() for w in t.split() if w.lower() not in self._stop)
+            return [frozenset(stem(w.lower()) for w in t.split() if w.lower() not in self._stop)
                     for t in texts]
         with self.nlp.select_pipes(enable=self.stat_pipes):
             docs = self.nlp.pipe(texts, batch_size=self.batch_size)
             return [
                 frozenset(
-                    t.lemma_.lower() for t in doc
-                    if t.pos_ in _CONTENT_POS and t.lemma_.lower() not in self._stop
-                    and len(t.text) > 2
+                    stem(t.norm_) for t in doc
+                    if _CONTENT_TAG.match(t.tag_) and t.norm_ not in self._stop and len(t.text) > 2
                 )
                 for doc in docs
             ]

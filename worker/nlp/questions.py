@@ -69,13 +69,15 @@ class QuestionDetector(LexiconComponent):
     def __call__(self, doc: Doc) -> Doc:
         role = doc._.cs_role
         punctuated = any(c in _PUNCT_MARKS for c in doc.text)
-        hits = self.matches(doc)
         found: list[QuestionFinding] = []
+        hits: list[tuple[LexiconEntry, int, int]] | None = None  # matched once, if needed
         for sent in doc.sents:
             has_qm = any(t.text.endswith("?") for t in sent)
             shape = question_shape(words_of(sent), has_question_mark=has_qm, punctuated=punctuated)
             if not shape.is_question:
                 continue
+            if hits is None:  # kind patterns only in docs that hold a question
+                hits = self.matches(doc)
             kind, reason = self._kind(sent, hits, role)
             found.append(QuestionFinding(sent.start_char, sent.end_char, sent.text,
                                          shape.form or "closed", kind, shape.cue, reason))
