@@ -93,10 +93,19 @@ def test_kill_9_mid_stream_then_restart_loses_nothing_and_double_counts_nothing(
     stack.collect(lambda o: len(o["call"]) >= 3)
     first.kill()  # SIGKILL: no shutdown, no final commit
     stack.start_worker()
-    out = stack.collect(
-        lambda o: len({CallScore.model_validate_json(v).call_id for _, v, _ in o["call"]}) >= n
-        and all(d.call_count == n // 3 for d in latest_deals(o).values())
-        and len(latest_deals(o)) == 3, timeout=180)
+    seen: dict = {}
+
+    def done(o) -> bool:
+        seen["calls"] = {CallScore.model_validate_json(v).call_id for _, v, _ in o["call"]}
+        seen["deals"] = {k: (d.version, d.call_count) for k, d in latest_deals(o).items()}
+        return (len(seen["calls"]) >= n and len(seen["deals"]) == 3
+                and all(c == n // 3 for _, c in seen["deals"].values()))
+
+    try:
+        out = stack.collect(done, timeout=120)
+    except AssertionError as exc:
+        raise AssertionError(f"{len(seen.get('calls', ()))} calls scored; latest deals "
+                             f"(version, calls): {seen.get('deals')}") from exc
     ids = {CallScore.model_validate_json(v).call_id for _, v, _ in out["call"]}
     assert ids == {f"k{i}" for i in range(n)}
     for d in latest_deals(out).values():

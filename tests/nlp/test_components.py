@@ -41,8 +41,9 @@ def test_rapport_phrase_inside_probing_question_stays_probing(tag) -> None:
 
 
 def test_prospect_questions_are_never_canned(tag) -> None:
+    assert tag("Does that make sense?", role="prospect")["kind"] == "other"
     out = tag("Does that make sense for a clinic our size?", role="prospect")
-    assert out["is_question"] and out["kind"] == "other"
+    assert out["is_question"] and out["kind"] == "probing"
 
 
 def test_non_questions_have_null_form_and_kind(tag) -> None:

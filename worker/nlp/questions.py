@@ -87,6 +87,7 @@ class QuestionDetector(LexiconComponent):
     def _kind(self, sent: Span, hits: list[tuple[LexiconEntry, int, int]],
               role: str) -> tuple[str, str]:
         best: tuple[str, str] | None = None
+        best_covers_most = False
         for entry, s, e in hits:
             if s < sent.start or e > sent.end:
                 continue
@@ -96,6 +97,7 @@ class QuestionDetector(LexiconComponent):
                 continue
             if best is None or self.rank(entry.label) < self.rank(best[0]):
                 best = (entry.label, entry.id)
+                best_covers_most = _covers_most(sent, s, e)
         if (best is None or best[0] != "canned") and role == "rep":
             fuzzy = self.script.match(sent.text)
             if fuzzy is not None:
@@ -103,7 +105,10 @@ class QuestionDetector(LexiconComponent):
         if best is None:
             return "probing", "default:information_seeking"
         if best[0] == "canned" and role != "rep":
-            return "other", f"{best[1]} (said by {role}: not a pitch)"
+            # A prospect does not pitch: "does that make sense?" checks understanding,
+            # "does that make sense for a clinic our size?" asks.
+            kind = "other" if best_covers_most else "probing"
+            return kind, f"{best[1]} (said by {role}: not a pitch)"
         return best
 
 

@@ -382,7 +382,9 @@ def question_shape(
         start = main
     elif has_question_mark:
         cue = "question_mark"
-    if cue == "none" or (punctuated and not has_question_mark and cue != "aux_inversion"):
+    # Punctuated text without "?": only an inverted auxiliary or a request form counts.
+    if cue == "none" or (punctuated and not has_question_mark
+                         and cue not in {"aux_inversion", "request"}):
         return QuestionShape(False, None, "none")
     form = "closed" if cue == "tag" else _form(w, start)
     if has_question_mark and cue != "question_mark":

@@ -1,0 +1,96 @@
+"""Measure kind and mention finding on labelled sales-call lines through ``callscore tag``.
+
+    python -m benchmarks.eval_sales [tests/data/sales_utterances.tsv] [--errors 20]
+
+The file (written for this project; see its header) has columns
+role, is_question, form, kind, decision_maker, impact, text. Kind is labelled as a
+sales manager would judge it: probing (information-seeking), canned (leading,
+scripted, pitch-driven), other (logistics and rapport). Mentions are judged per line:
+does the line talk about a decision-maker, about business impact.
+
+Prints: question detection P/R/F1; form accuracy and kind macro-F1 (with per-class
+figures and a confusion matrix) on the gold questions found; decision-maker and
+impact mention F1 per line; and the errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter
+from pathlib import Path
+
+from benchmarks.eval_questions import prf, tag
+
+KINDS = ("probing", "canned", "other")
+DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sales_utterances.tsv"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("tsv", type=Path, nargs="?", default=DEFAULT)
+    ap.add_argument("--errors", type=int, default=20)
+    args = ap.parse_args(argv)
+    with args.tsv.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    results: list[dict] = [{}] * len(rows)
+    for role in ("rep", "prospect"):
+        idx = [i for i, r in enumerate(rows) if r["role"] == role]
+        for i, res in zip(idx, tag([rows[i]["text"] for i in idx], role=role), strict=True):
+            results[i] = res
+
+    tp = fp = fn = 0
+    form_ok = form_n = 0
+    confusion: Counter[tuple[str, str]] = Counter()
+    errors: list[str] = []
+    mention = {t: [0, 0, 0] for t in ("decision_maker", "impact")}
+    for r, res in zip(rows, results, strict=True):
+        gold_q = r["is_question"] == "1"
+        if gold_q and res["is_question"]:
+            tp += 1
+            form_n += 1
+            form_ok += res["form"] == r["form"]
+            confusion[(r["kind"], res["kind"])] += 1
+            if res["kind"] != r["kind"]:
+                errors.append(f"kind {r['kind']}->{res['kind']}: {r['text']}")
+        elif res["is_question"]:
+            fp += 1
+            errors.append(f"not a question, found one: {r['text']}")
+        elif gold_q:
+            fn += 1
+            errors.append(f"missed question: {r['text']}")
+        for t, counts in mention.items():
+            gold, pred = r[t] == "1", any(m["type"] == t for m in res["mentions"])
+            counts[0] += gold and pred
+            counts[1] += pred and not gold
+            counts[2] += gold and not pred
+            if gold != pred:
+                errors.append(f"{t} {'missed' if gold else 'false'}: {r['text']} "
+                              f"{[m['text'] for m in res['mentions'] if m['type'] == t]}")
+    p, rc, f = prf(tp, fp, fn)
+    print(f"{len(rows)} lines ({args.tsv.name})")
+    print(f"question detection  P={p:.3f} R={rc:.3f} F1={f:.3f}  (tp={tp} fp={fp} fn={fn})")
+    print(f"form accuracy       {form_ok / max(form_n, 1):.3f}  (n={form_n})")
+    f1s = []
+    for k in KINDS:
+        ktp = confusion[(k, k)]
+        kfp = sum(v for (g, pr), v in confusion.items() if pr == k and g != k)
+        kfn = sum(v for (g, pr), v in confusion.items() if g == k and pr != k)
+        kp, kr, kf = prf(ktp, kfp, kfn)
+        f1s.append(kf)
+        print(f"  kind {k:<8} P={kp:.3f} R={kr:.3f} F1={kf:.3f}")
+    print(f"kind macro-F1       {sum(f1s) / len(f1s):.3f}")
+    print("confusion (gold rows, predicted columns): " + "  ".join(
+        f"{g}->{pr}:{v}" for (g, pr), v in sorted(confusion.items())))
+    for t, (mtp, mfp, mfn) in mention.items():
+        mp, mr, mf = prf(mtp, mfp, mfn)
+        print(f"{t:<15} mention P={mp:.3f} R={mr:.3f} F1={mf:.3f}")
+    for e in errors[: args.errors]:
+        print("  " + e)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
