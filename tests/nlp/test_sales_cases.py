@@ -34,12 +34,12 @@ def test_sales_lines_cover_every_kind_and_unpunctuated_variants() -> None:
 
 
 def test_question_detection_on_sales_lines(tagged) -> None:
-    pairs = [(r["is_question"] == "1", t["is_question"]) for r, t in zip(ROWS, tagged)]
+    pairs = [(r["is_question"] == "1", t["is_question"]) for r, t in zip(ROWS, tagged, strict=True)]
     assert f1(pairs) >= 0.9
 
 
 def test_kind_macro_f1_on_sales_questions(tagged) -> None:
-    found = [(r["kind"], t["kind"]) for r, t in zip(ROWS, tagged)
+    found = [(r["kind"], t["kind"]) for r, t in zip(ROWS, tagged, strict=True)
              if r["is_question"] == "1" and t["is_question"]]
     scores = [f1([(g == k, p == k) for g, p in found]) for k in ("probing", "canned", "other")]
     assert sum(scores) / 3 >= 0.85, scores
@@ -48,5 +48,5 @@ def test_kind_macro_f1_on_sales_questions(tagged) -> None:
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])
 def test_mention_f1_on_sales_lines(tagged, mention: str) -> None:
     pairs = [(r[mention] == "1", any(m["type"] == mention for m in t["mentions"]))
-             for r, t in zip(ROWS, tagged)]
+             for r, t in zip(ROWS, tagged, strict=True)]
     assert f1(pairs) >= 0.85
