@@ -149,7 +149,8 @@ def run_demo(*, keep_running: bool = False, timeout: float = 150.0,
         out.write(f"- embedded broker (Tansu) on {broker.bootstrap}\n")
         asyncio.run(ensure_topics(settings))
         worker.start()
-        out.write(f"- worker started; review page: {settings.public_url}/review\n")
+        out.write(f"- worker started; health and metrics at {settings.public_url}/health, "
+                  "/metrics\n")
         records = [(t.deal_id.encode(), t.model_dump_json().encode()) for t in transcripts]
         asyncio.run(publish(settings, records))
         out.write(f"- published {len(records)} transcripts to '{settings.topic_transcripts}'\n")
@@ -189,11 +190,9 @@ def run_demo(*, keep_running: bool = False, timeout: float = 150.0,
         (workdir / "call-scores.jsonl").write_text(
             "".join(s.model_dump_json() + "\n" for s in scored.values()))
         out.write(f"\nAll {len(scored)} calls scored in {time.monotonic() - started:.0f} s. "
-                  f"Scores saved to {workdir / 'call-scores.jsonl'}\n"
-                  f"(static report: callscore review {workdir / 'call-scores.jsonl'} "
-                  f"-o report.html)\n")
+                  f"Scores saved to {workdir / 'call-scores.jsonl'}\n")
         if keep_running:
-            out.write(f"Review page: {settings.public_url}/review — Ctrl-C to stop.\n")
+            out.write(f"Worker still running at {settings.public_url} — Ctrl-C to stop.\n")
             out.flush()
             with contextlib.suppress(KeyboardInterrupt):
                 while worker.alive():
