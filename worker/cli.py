@@ -352,8 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="run the streaming worker (Kafka in, scores out)",
         description="Consume transcripts (native JSON, key = deal id) from the transcripts topic, "
                     "score them, and emit call-scores, deal-scores and flagged-calls; invalid "
-                    "messages go to the dead-letter topic with their reason. Serves /health, "
-                    "/metrics and the review page on the web port. Stop with SIGTERM or Ctrl-C.",
+                    "messages go to the dead-letter topic with their reason. Serves /health "
+                    "and /metrics on the web port. Stop with SIGTERM or Ctrl-C.",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG)
     p.add_argument("--broker", metavar="URL",
                    help="Kafka broker URL (default: CALLSCORE_BROKER_URL, else "
@@ -391,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "transcripts (several deals, several calls each), print call and deal "
                     "scores as they stream out, and stop everything cleanly.")
     p.add_argument("--keep-running", action="store_true",
-                   help="keep the worker (and its review page) running until Ctrl-C")
+                   help="keep the worker (and its web endpoints) running until Ctrl-C")
     p.add_argument("--timeout", type=float, default=150.0,
                    help="give up after this many seconds (default 150)")
     p.set_defaults(func=cmd_demo)
