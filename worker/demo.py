@@ -20,7 +20,7 @@ from models import CallScore, DealScore, Transcript
 from worker.errors import ServiceError
 from worker.kafka import bootstrap_servers, ensure_topics, publish
 from worker.settings import Settings
-from worker.tansu import EmbeddedBroker, free_port
+from worker.tansu import EmbeddedBroker, free_port, stop_process_group
 
 __all__ = ["WorkerProcess", "consume_until", "run_demo", "sample_paths"]
 
@@ -55,15 +55,7 @@ class WorkerProcess:
         proc, self.proc = self.proc, None
         if proc is None:
             return None
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_process_group(proc, timeout)
         with contextlib.suppress(ProcessLookupError):  # stray analysis processes
             os.killpg(proc.pid, signal.SIGKILL)
         return proc.returncode

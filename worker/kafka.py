@@ -46,18 +46,25 @@ def output_topics(settings: Settings) -> list[str]:
             settings.topic_flagged, settings.topic_dlq]
 
 
-async def ensure_topics(settings: Settings, names: Iterable[str] | None = None) -> None:
-    """Create callscore's topics if they do not exist yet."""
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-    from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+async def _start(client: Any, settings: Settings) -> None:
+    """Start an aiokafka client; an unreachable broker becomes a ServiceError that says why."""
+    from aiokafka.errors import KafkaConnectionError
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings.broker_url),
-                                **client_options(settings))
     try:
-        await admin.start()
+        await client.start()
     except KafkaConnectionError as exc:
         raise ServiceError(f"cannot reach the broker at {settings.broker_url} ({exc}); start "
                            "one (callscore broker) or set CALLSCORE_BROKER_URL") from None
+
+
+async def ensure_topics(settings: Settings, names: Iterable[str] | None = None) -> None:
+    """Create callscore's topics if they do not exist yet."""
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+    from aiokafka.errors import TopicAlreadyExistsError
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings.broker_url),
+                                **client_options(settings))
+    await _start(admin, settings)
     try:
         existing = set(await admin.list_topics())
         wanted = [n for n in (names or output_topics(settings)) if n not in existing]
@@ -74,16 +81,11 @@ async def publish(settings: Settings, records: Sequence[tuple[bytes | None, byte
                   topic: str | None = None, *, progress: Any = None) -> None:
     """Send (key, value) records and wait until the broker has them all."""
     from aiokafka import AIOKafkaProducer
-    from aiokafka.errors import KafkaConnectionError
 
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(settings.broker_url),
                                 max_request_size=settings.max_message_bytes, acks="all",
                                 **client_options(settings))
-    try:
-        await producer.start()
-    except KafkaConnectionError as exc:
-        raise ServiceError(f"cannot reach the broker at {settings.broker_url} ({exc}); start "
-                           "one (callscore broker) or set CALLSCORE_BROKER_URL") from None
+    await _start(producer, settings)
     try:
         futures = []
         for key, value in records:

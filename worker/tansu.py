@@ -17,7 +17,7 @@ from pathlib import Path
 
 from worker.errors import ServiceError
 
-__all__ = ["EmbeddedBroker", "free_port", "tansu_binary", "wait_for_port"]
+__all__ = ["EmbeddedBroker", "free_port", "stop_process_group", "tansu_binary", "wait_for_port"]
 
 
 def tansu_binary() -> Path:
@@ -32,6 +32,20 @@ def tansu_binary() -> Path:
     if not os.access(path, os.X_OK):
         path.chmod(path.stat().st_mode | 0o111)
     return path
+
+
+def stop_process_group(proc: subprocess.Popen[bytes], timeout: float) -> int:
+    """SIGTERM a child's process group, SIGKILL it after ``timeout``; its exit status."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return proc.returncode
 
 
 def free_port() -> int:
@@ -100,16 +114,8 @@ class EmbeddedBroker:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the broker (SIGTERM, then SIGKILL)."""
         proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if proc is not None:
+            stop_process_group(proc, timeout)
 
     def run_foreground(self) -> int:
         """Run in the foreground until interrupted (``callscore broker``)."""
