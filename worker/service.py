@@ -101,9 +101,6 @@ class StreamService:
         self.sink = sink
         self.deals = deals
         self.metrics = metrics or Metrics()
-        # The newest calls with their transcripts, for the live review page (bounded).
-        self.recent: dict[str, tuple[Transcript, bytes]] = {}  # call id -> (call, score JSON)
-        self.recent_limit = 1000
 
     async def dead_letter(self, msg: Inbound, exc: BaseException) -> None:
         """Send the original bytes to the DLQ with the reason in headers."""
@@ -182,10 +179,6 @@ class StreamService:
                           [DealCall.model_validate(c) for c in calls.values()], version=version)
         await self.sink.send(self.settings.topic_deal_scores, deal_key,
                              deal.model_dump_json().encode())
-        self.recent.pop(call.call_id, None)
-        self.recent[call.call_id] = (transcript, score)
-        if len(self.recent) > self.recent_limit:
-            self.recent.pop(next(iter(self.recent)))
         end_to_end = (time.time() - msg.produced_at) if msg.produced_at else \
             (time.monotonic() - msg.received)
         self.metrics.scored(end_to_end)

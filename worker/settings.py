@@ -75,9 +75,6 @@ class Settings(BaseSettings):
         "partitions move to the others."
     )
     data_dir: Path = Field(default=Path(".callscore-data"), description="Worker state directory.")
-    database_url: str | None = Field(
-        default=None, description="PostgreSQL URL; when set, the worker writes scores there."
-    )
     public_url: str = Field(
         default="http://localhost:6066", description="Base URL of the review page, for links."
     )
