@@ -1,7 +1,9 @@
-"""pydantic v2 wire models: the input (Transcript) and output (CallScore, DealScore) contract."""
+"""pydantic v2 wire models: the input (Transcript) and output (CallScore, DealScore,
+DeadLetter) contract."""
 
 from __future__ import annotations
 
+from models.dead_letter import DLQ_ENVELOPE_HEADER, DeadLetter
 from models.score import (
     QUANTIFIED_IMPACT,
     SCHEMA_VERSION,
@@ -21,10 +23,12 @@ from models.score import (
 from models.transcript import Participant, Role, Transcript, Utterance
 
 __all__ = [
+    "DLQ_ENVELOPE_HEADER",
     "QUANTIFIED_IMPACT",
     "SCHEMA_VERSION",
     "CallScore",
     "Component",
+    "DeadLetter",
     "DealCall",
     "DealScore",
     "Evidence",

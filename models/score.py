@@ -46,11 +46,11 @@ class Evidence(BaseModel):
 
     utterance: int | None = Field(default=None, ge=0,
                                   description="Index into the transcript's utterances.")
-    speaker: str | None = None
+    speaker: str | None = Field(default=None, description="Speaker id of the utterance.")
     start: int | None = Field(default=None, ge=0,
                               description="Character offset in the utterance text.")
-    end: int | None = Field(default=None, ge=0)
-    text: str
+    end: int | None = Field(default=None, ge=0, description="End offset (exclusive).")
+    text: str = Field(description="The words themselves (or what a call-level pointer is).")
     call_id: str | None = Field(default=None, description="Set when evidence spans calls (deals).")
 
 
@@ -59,17 +59,22 @@ class Question(BaseModel):
 
     model_config = _OUT
 
-    utterance: int = Field(ge=0)
-    speaker: str
-    role: Literal["rep", "prospect", "other"]
+    utterance: int = Field(ge=0, description="Index into the transcript's utterances.")
+    speaker: str = Field(description="Speaker id of who asked.")
+    role: Literal["rep", "prospect", "other"] = Field(description="Who asked: rep, prospect "
+                                                      "or other.")
     start: int = Field(ge=0, description="Character offset of the question sentence.")
-    end: int = Field(ge=0)
-    text: str
-    form: QuestionForm
-    kind: QuestionKind
+    end: int = Field(ge=0, description="End offset (exclusive) of the question sentence.")
+    text: str = Field(description="The question sentence.")
+    form: QuestionForm = Field(description="open (invites an answer in the prospect's words: "
+                               "what/how/why, 'tell me about') or closed (yes/no, either/or).")
+    kind: QuestionKind = Field(description="probing (discovery about the prospect's situation, "
+                               "problems, decision, impact), canned (scripted pitch or leading "
+                               "question) or other (small talk, logistics).")
     cue: str = Field(description="What made it a question (e.g. 'question_mark', 'wh_start').")
     kind_reason: str = Field(description="Why it got its kind (lexicon entry id or rule).")
-    follow_up: bool = False
+    follow_up: bool = Field(default=False, description="Builds on what the prospect just "
+                            "said (their words reused, or a 'you mentioned ...').")
     follows_utterance: int | None = Field(
         default=None, description="The prospect utterance this question builds on."
     )
@@ -81,13 +86,14 @@ class Mention(BaseModel):
 
     model_config = _OUT
 
-    type: MentionType
-    utterance: int = Field(ge=0)
-    speaker: str
-    role: Literal["rep", "prospect", "other"]
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    text: str
+    type: MentionType = Field(description="decision_maker (who decides, signs, approves) or "
+                              "impact (money, time, risk, people).")
+    utterance: int = Field(ge=0, description="Index into the transcript's utterances.")
+    speaker: str = Field(description="Speaker id of who said it.")
+    role: Literal["rep", "prospect", "other"] = Field(description="Role of who said it.")
+    start: int = Field(ge=0, description="Character offset in the utterance text.")
+    end: int = Field(ge=0, description="End offset (exclusive).")
+    text: str = Field(description="The words matched.")
     label: str = Field(description="Lexicon entry id that matched (e.g. 'title', 'money').")
 
 
@@ -96,16 +102,19 @@ class TalkStats(BaseModel):
 
     model_config = _OUT
 
-    rep_words: int
-    prospect_words: int
-    other_words: int
+    rep_words: int = Field(description="Words spoken by the rep(s).")
+    prospect_words: int = Field(description="Words spoken by the prospect side.")
+    other_words: int = Field(description="Words spoken by others (e.g. a partner).")
     rep_talk_share: float = Field(ge=0, le=1, description="Rep words / all words.")
-    longest_rep_monologue_words: int
-    longest_rep_monologue_seconds: float | None
-    longest_monologue_utterance: int | None
-    speaker_switches: int
-    duration_seconds: float | None
-    switches_per_minute: float | None
+    longest_rep_monologue_words: int = Field(description="Words in the rep's longest "
+                                             "uninterrupted stretch of talk.")
+    longest_rep_monologue_seconds: float | None = Field(description="Its length in seconds, "
+                                                        "when the transcript has times.")
+    longest_monologue_utterance: int | None = Field(description="Utterance where it starts.")
+    speaker_switches: int = Field(description="Times the speaker changed.")
+    duration_seconds: float | None = Field(description="Call length, when known.")
+    switches_per_minute: float | None = Field(description="Speaker switches per minute, "
+                                              "when the duration is known.")
 
 
 class Component(BaseModel):
@@ -113,13 +122,14 @@ class Component(BaseModel):
 
     model_config = _OUT
 
-    name: str
-    value: float
+    name: str = Field(description="Stable component name, e.g. 'probing_questions'.")
+    value: float = Field(description="What was measured (count, share, seconds...).")
     target: str = Field(description="The target in words, e.g. '11-14 questions'.")
-    points: float = Field(ge=0)
-    max_points: float = Field(ge=0)
-    explanation: str
-    evidence: list[Evidence] = Field(default_factory=list)
+    points: float = Field(ge=0, description="Points earned.")
+    max_points: float = Field(ge=0, description="Points available (the weights sum to 100).")
+    explanation: str = Field(description="Why these points, in a sentence.")
+    evidence: list[Evidence] = Field(default_factory=list,
+                                     description="The words behind the points.")
 
 
 class Flag(BaseModel):
@@ -127,9 +137,10 @@ class Flag(BaseModel):
 
     model_config = _OUT
 
-    code: str
-    message: str
-    evidence: list[Evidence] = Field(default_factory=list)
+    code: str = Field(description="Stable machine-readable code, e.g. 'canned_pitch_heavy'.")
+    message: str = Field(description="The problem in a sentence, for people.")
+    evidence: list[Evidence] = Field(default_factory=list,
+                                     description="What shows the problem.")
 
 
 class CallScore(BaseModel):
@@ -137,24 +148,28 @@ class CallScore(BaseModel):
 
     model_config = _OUT
 
-    schema_version: str = SCHEMA_VERSION
-    call_id: str
-    deal_id: str
-    started_at: datetime | None = None
-    title: str | None = None
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this record's "
+                                "schema (major.minor; a major change breaks readers).")
+    call_id: str = Field(description="The call's id (from the transcript); the record's key.")
+    deal_id: str = Field(description="The deal (opportunity) the call belongs to.")
+    started_at: datetime | None = Field(default=None, description="When the call started.")
+    title: str | None = Field(default=None, description="Meeting title, if known.")
     rep: list[str] = Field(description="Display names of the rep(s).")
     prospects: list[str] = Field(default_factory=list, description="Prospect-side names.")
-    prospect_titles: list[str] = Field(default_factory=list)
-    score: float = Field(ge=0, le=100)
-    components: list[Component]
-    flags: list[Flag]
-    questions: list[Question]
-    mentions: list[Mention]
-    talk: TalkStats
-    utterance_count: int
-    analyser_version: str
-    lexicon_version: str
-    scored_at: datetime | None = None
+    prospect_titles: list[str] = Field(default_factory=list,
+                                       description="Job titles on the prospect side, if known.")
+    score: float = Field(ge=0, le=100, description="Questioning quality, 0-100: the sum of "
+                         "the components' points.")
+    components: list[Component] = Field(description="The parts of the score, with points.")
+    flags: list[Flag] = Field(description="Problems a manager should look at.")
+    questions: list[Question] = Field(description="Every question found, rep's and others'.")
+    mentions: list[Mention] = Field(description="Decision-maker and impact talk found.")
+    talk: TalkStats = Field(description="Talk share, monologues, turn-taking.")
+    utterance_count: int = Field(description="Utterances in the transcript.")
+    analyser_version: str = Field(description="callscore version that scored the call.")
+    lexicon_version: str = Field(description="Fingerprint of the lexicons used.")
+    scored_at: datetime | None = Field(default=None, description="When it was scored; a later "
+                                       "result for the same call replaces an earlier one.")
 
 
 class DealCall(BaseModel):
@@ -162,20 +177,24 @@ class DealCall(BaseModel):
 
     model_config = _OUT
 
-    call_id: str
-    started_at: datetime | None = None
-    scored_at: datetime | None = None
-    score: float
-    flags: list[str] = Field(default_factory=list)
-    rep: list[str] = Field(default_factory=list)
-    prospects: list[str] = Field(default_factory=list)
-    prospect_titles: list[str] = Field(default_factory=list)
-    probing_questions: int = 0
-    canned_questions: int = 0
-    rep_questions: int = 0
-    decision_maker_discussed: bool = False
-    decision_maker_asked: bool = False
-    impact_quantified: bool = False
+    call_id: str = Field(description="The call's id.")
+    started_at: datetime | None = Field(default=None, description="When the call started.")
+    scored_at: datetime | None = Field(default=None, description="When it was scored.")
+    score: float = Field(description="The call's score, 0-100.")
+    flags: list[str] = Field(default_factory=list, description="The call's flag codes.")
+    rep: list[str] = Field(default_factory=list, description="Rep display names.")
+    prospects: list[str] = Field(default_factory=list, description="Prospect-side names.")
+    prospect_titles: list[str] = Field(default_factory=list,
+                                       description="Prospect-side job titles.")
+    probing_questions: int = Field(default=0, description="Probing questions by the rep.")
+    canned_questions: int = Field(default=0, description="Canned questions by the rep.")
+    rep_questions: int = Field(default=0, description="All questions by the rep.")
+    decision_maker_discussed: bool = Field(default=False, description="Anyone talked about "
+                                           "who decides, signs or approves.")
+    decision_maker_asked: bool = Field(default=False, description="The rep asked about the "
+                                       "decision process.")
+    impact_quantified: bool = Field(default=False, description="The prospect put a number "
+                                    "(money, %, time, people) on the impact.")
     evidence: list[Evidence] = Field(
         default_factory=list, description="Decision-maker and impact evidence of the call."
     )
@@ -208,12 +227,16 @@ class DealScore(BaseModel):
 
     model_config = _OUT
 
-    schema_version: str = SCHEMA_VERSION
-    deal_id: str
-    score: float = Field(ge=0, le=100)
-    call_count: int
-    calls: list[DealCall]
-    components: list[Component] = Field(default_factory=list)
-    flags: list[Flag] = Field(default_factory=list)
-    version: int = Field(default=1, description="Increases with every update of the deal.")
-    updated_at: datetime | None = None
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this record's "
+                                "schema (major.minor; a major change breaks readers).")
+    deal_id: str = Field(description="The deal's id; the record's key.")
+    score: float = Field(ge=0, le=100, description="Deal questioning quality, 0-100.")
+    call_count: int = Field(description="Distinct calls of the deal (each counted once).")
+    calls: list[DealCall] = Field(description="The deal's calls, in call-time order.")
+    components: list[Component] = Field(default_factory=list,
+                                        description="The parts of the deal score.")
+    flags: list[Flag] = Field(default_factory=list, description="Deal-level problems (stable "
+                              "codes, e.g. 'no_decision_maker_after_calls').")
+    version: int = Field(default=1, description="Increases with every update of the deal; "
+                         "the highest version is the current one.")
+    updated_at: datetime | None = Field(default=None, description="When this version was made.")

@@ -23,7 +23,7 @@ class Participant(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="Display name.")
     role: Role = Field(description="rep (the seller), prospect (the buyer side) or other.")
     title: str | None = Field(default=None, max_length=200, description="Job title, if known.")
-    company: str | None = Field(default=None, max_length=200)
+    company: str | None = Field(default=None, max_length=200, description="Their company.")
 
 
 class Utterance(BaseModel):
@@ -31,10 +31,11 @@ class Utterance(BaseModel):
 
     model_config = _STRICT
 
-    speaker: str = Field(min_length=1, max_length=200)
+    speaker: str = Field(min_length=1, max_length=200,
+                         description="Speaker id: one of the participants' ids.")
     start: float | None = Field(default=None, ge=0, description="Start, seconds from call start.")
     end: float | None = Field(default=None, ge=0, description="End, seconds from call start.")
-    text: str = Field(max_length=200_000)
+    text: str = Field(max_length=200_000, description="What was said.")
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Utterance:
@@ -48,12 +49,15 @@ class Transcript(BaseModel):
 
     model_config = _STRICT
 
-    call_id: str = Field(min_length=1, max_length=200)
-    deal_id: str = Field(min_length=1, max_length=200)
-    started_at: datetime | None = None
-    title: str | None = Field(default=None, max_length=500)
-    participants: list[Participant] = Field(min_length=1)
-    utterances: list[Utterance]
+    call_id: str = Field(min_length=1, max_length=200, description="Unique id of the call; "
+                         "re-sending a call id replaces its earlier result.")
+    deal_id: str = Field(min_length=1, max_length=200,
+                         description="The deal (opportunity) the call belongs to; the key.")
+    started_at: datetime | None = Field(default=None, description="When the call started "
+                                        "(orders the deal's calls).")
+    title: str | None = Field(default=None, max_length=500, description="Meeting title.")
+    participants: list[Participant] = Field(min_length=1, description="Everyone who spoke.")
+    utterances: list[Utterance] = Field(description="Speaker turns, in order.")
 
     @field_validator("utterances")
     @classmethod

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import pytest
 
 from worker.core import Scorer
-from worker.settings import Settings
+from worker.settings import Settings, get_settings
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment() -> Iterator[None]:
+    """CLI commands run in-process set CALLSCORE_* variables; keep them out of later tests
+    (and out of the worker processes those start)."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -46,3 +46,13 @@ def test_analysis_of_any_valid_transcript_never_raises(scorer, t: Transcript) ->
         assert t.utterances[q.utterance].text[q.start : q.end] == q.text
     for m in s.mentions:
         assert t.utterances[m.utterance].text[m.start : m.end] == m.text
+
+
+def test_a_call_shorter_than_a_second_has_no_switch_rate(scorer) -> None:
+    # Found by the property above: a 5e-324 s span underflowed the rate to a division by 0.
+    from models import Participant, Transcript, Utterance
+
+    t = Transcript(call_id="tiny", deal_id="d", participants=[
+        Participant(speaker="r", name="Rep", role="rep")],
+        utterances=[Utterance(speaker="r", start=0.0, end=5e-324, text="hello")])
+    assert scorer.score(t).talk.switches_per_minute is None

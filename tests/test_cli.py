@@ -23,9 +23,9 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 
 def test_help_explains_every_command() -> None:
     out = run("--help").stdout
-    for cmd in ("score", "tag", "schema", "worker", "publish", "broker", "demo"):
+    for cmd in ("score", "tag", "schema", "worker", "publish", "broker", "demo", "review", "db"):
         assert cmd in out
-    for cmd in ("score", "tag", "schema", "worker", "publish", "broker", "demo"):
+    for cmd in ("score", "tag", "schema", "worker", "publish", "broker", "demo", "review", "db"):
         r = run(cmd, "--help")
         assert r.returncode == 0 and "usage: callscore" in r.stdout and len(r.stdout) > 200
 

@@ -49,3 +49,14 @@ def test_dockerfile_copies_existing_paths_runs_non_root_with_healthcheck() -> No
     assert "HEALTHCHECK" in DOCKERFILE and "/health" in DOCKERFILE
     assert DOCKERFILE.startswith("#") and "python:3.11-slim" in DOCKERFILE
     assert 'ENTRYPOINT ["callscore"]' in DOCKERFILE
+
+
+def test_compose_worker_writes_to_the_compose_postgres() -> None:
+    from urllib.parse import urlsplit
+
+    env = COMPOSE["services"]["worker"]["environment"]
+    pg = COMPOSE["services"]["postgres"]["environment"]
+    url = urlsplit(env["CALLSCORE_DATABASE_URL"])
+    assert url.scheme == "postgresql" and url.hostname == "postgres"
+    assert (url.username, url.password, url.path.lstrip("/")) == (
+        pg["POSTGRES_USER"], pg["POSTGRES_PASSWORD"], pg["POSTGRES_DB"])

@@ -14,7 +14,7 @@ from worker.pool import AnalysisPool
 from worker.service import Inbound, StreamService
 from worker.settings import get_settings
 
-__all__ = ["FaustSink", "score_transcripts", "service"]
+__all__ = ["FaustSink", "score_transcripts", "service", "sinks"]
 
 log = logging.getLogger("callscore.agents")
 settings = get_settings()
@@ -73,6 +73,40 @@ async def score_transcripts(stream: Any) -> None:
             log.critical("could not deliver results; stopping without committing",
                          exc_info=True)
             os._exit(70)
+
+
+sinks: dict[str, Any] = {}
+if settings.database_url:
+    from worker.sinks import DatabaseSink
+
+    sinks["database"] = DatabaseSink(settings)
+if settings.webhook_urls:
+    from worker.sinks import WebhookSink
+
+    sinks["webhook"] = WebhookSink(settings)
+
+
+def _sink_task(name: str, sink: Any) -> None:
+    from worker.sinks import SinkConsumer
+
+    consumer = SinkConsumer(settings, name, sink)
+
+    async def run_sink() -> None:
+        while True:  # a sink that fails (broker away, bug) starts again; scoring goes on
+            try:
+                await consumer.run()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sink %s stopped; starting it again in 5 s", name)
+                await asyncio.sleep(5)
+
+    run_sink.__name__ = run_sink.__qualname__ = f"sink_{name}"
+    app.task(run_sink)
+
+
+for _name, _sink in sinks.items():
+    _sink_task(_name, _sink)
 
 
 @app.task

@@ -99,7 +99,9 @@ def talk_stats(t: Transcript) -> TalkStats:
         longest_monologue_utterance=longest_at,
         speaker_switches=switches,
         duration_seconds=round(duration, 1) if duration else None,
-        switches_per_minute=round(switches / (duration / 60), 2) if duration else None,
+        # A rate over less than a second means nothing (and underflows for tiny spans).
+        switches_per_minute=round(switches / (duration / 60), 2) if duration and duration >= 1
+        else None,
     )
 
 

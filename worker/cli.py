@@ -62,7 +62,8 @@ def _progress(items: Iterable, total: int, desc: str):  # type: ignore[no-untype
                 disable=None if total > 1 else True, leave=False)
 
 
-def _load_all(paths: Sequence[str], reps: Sequence[str]):  # type: ignore[no-untyped-def]
+def _load_all(paths: Sequence[str], reps: Sequence[str],  # type: ignore[no-untyped-def]
+              default_reps: Sequence[str] = ()):
     from worker.ingest import load_transcript
     from worker.settings import get_settings
 
@@ -71,8 +72,9 @@ def _load_all(paths: Sequence[str], reps: Sequence[str]):  # type: ignore[no-unt
     loaded = []
     for path in _progress(files, len(files), "reading"):
         try:
-            loaded.append((path, load_transcript(path, reps=reps, default_reps=settings.rep_names,
-                                                 max_bytes=settings.max_input_bytes)))
+            loaded.append((path, load_transcript(
+                path, reps=reps, default_reps=[*settings.rep_names, *default_reps],
+                max_bytes=settings.max_input_bytes)))
         except CallscoreError as exc:
             errors.append(str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}")
     return loaded, errors
@@ -205,29 +207,91 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- schema
 
-def schemas() -> dict[str, dict]:
-    """JSON Schemas of the input and output records, by file name."""
-    from models import CallScore, DealScore, Transcript
-
-    return {
-        "transcript.schema.json": Transcript.model_json_schema(),
-        "call-score.schema.json": CallScore.model_json_schema(),
-        "deal-score.schema.json": DealScore.model_json_schema(),
-    }
-
-
 def cmd_schema(args: argparse.Namespace) -> int:
+    from worker.contract import field_docs, schemas
+
     all_schemas = schemas()
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         for name, schema in all_schemas.items():
             (out / name).write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {len(all_schemas)} schemas to {out}", file=sys.stderr)
+        (out / "FIELDS.md").write_text(field_docs(), encoding="utf-8")
+        print(f"wrote {len(all_schemas)} schemas and FIELDS.md (every field explained) to "
+              f"{out}", file=sys.stderr)
     else:
         print(json.dumps({"input": all_schemas["transcript.schema.json"],
                           "output": all_schemas["call-score.schema.json"],
-                          "deal": all_schemas["deal-score.schema.json"]}, indent=2))
+                          "deal": all_schemas["deal-score.schema.json"],
+                          "dead_letter": all_schemas["dead-letter.schema.json"]}, indent=2))
+    return 0
+
+
+# --------------------------------------------------------------------------- review
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from worker.review import ReviewData, load_scores, static_report
+
+    texts = []
+    for raw in args.scores:
+        path = Path(raw)
+        if not path.is_file():
+            _err(f"{path}: no such file (expected `callscore score --format json` output)")
+            return 1
+        texts.append((str(path), path.read_text(encoding="utf-8", errors="replace")))
+    scores = load_scores(texts)
+    data = ReviewData()
+    transcripts = {}
+    errors: list[str] = []
+    if args.transcripts:
+        # Plain-text transcripts need the rep's name: the scores know it.
+        loaded, errors = _load_all(args.transcripts, args.rep,
+                                   sorted({r for s in scores for r in s.rep}))
+        transcripts = {t.call_id: t for _, t in loaded}
+    for s in scores:
+        data.add_call(s, transcripts.get(s.call_id))
+    for line in errors:
+        _err(line)
+    missing = [s.call_id for s in scores if s.call_id not in transcripts]
+    if args.transcripts and missing:
+        _err(f"no transcript found for {len(missing)} call(s) ({', '.join(missing[:5])}); "
+             "their pages show only the scored sentences")
+    out = Path(args.out)
+    out.write_text(static_report(data, title=args.title), encoding="utf-8")
+    print(f"wrote {out} ({len(data.calls)} call(s), {len(data.deals)} deal(s)); open it in a "
+          "browser, it needs no network", file=sys.stderr)
+    return 1 if errors else 0
+
+
+# --------------------------------------------------------------------------- db
+
+def cmd_db(args: argparse.Namespace) -> int:
+    import asyncio
+
+    _apply_env(database_url=args.url)
+    from worker.db import Database
+    from worker.errors import ConfigError
+    from worker.settings import get_settings
+
+    settings = get_settings()
+    if not settings.database_url:
+        raise ConfigError("no database: set CALLSCORE_DATABASE_URL or pass --url "
+                          "postgresql://user@host:5432/dbname")
+
+    async def run() -> list[int]:
+        from worker.db import upgrade
+
+        db = Database(settings.database_url or "", public_url=settings.public_url)
+        await db.connect(upgrade_schema=False)
+        try:
+            async with db.pool.acquire() as conn:
+                return await upgrade(conn)
+        finally:
+            await db.close()
+
+    applied = asyncio.run(run())
+    print(f"database is up to date (applied migrations: {applied or 'none'})",
+          file=sys.stderr)
     return 0
 
 
@@ -344,10 +408,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_tag)
 
     p = sub.add_parser("schema", help="print the JSON Schemas of input and output",
-                       description="Print the JSON Schemas of Transcript (input), CallScore and "
-                                   "DealScore (output), or write them as files with --out DIR.")
-    p.add_argument("--out", metavar="DIR", help="write one .schema.json file per record to DIR")
+                       description="Print the versioned JSON Schemas of Transcript (input), "
+                                   "CallScore, DealScore and the dead-letter envelope "
+                                   "(output), or write them as files with --out DIR, with "
+                                   "FIELDS.md explaining every field.")
+    p.add_argument("--out", metavar="DIR", help="write one .schema.json file per record, and "
+                   "FIELDS.md, to DIR")
     p.set_defaults(func=cmd_schema)
+    p = sub.add_parser(
+        "review", help="write the managers' review page as one offline HTML file",
+        description="Build the review page from `callscore score --format json` (or jsonl) "
+                    "output: calls to review (flagged first, newest first, with reasons), each "
+                    "call with its questions highlighted by kind, decision-maker and impact "
+                    "talk marked, score components and talk charts, and each deal with its "
+                    "calls on a timeline and its flags. One self-contained file: no network.",
+        epilog="example:\n  callscore score calls/ -f json -o scores.json\n"
+               "  callscore review scores.json --transcripts calls/ -o report.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scores", nargs="+", metavar="SCORES",
+                   help="files written by `callscore score --format json|jsonl`")
+    p.add_argument("--transcripts", nargs="+", metavar="PATH",
+                   help="the scored transcript files or directories, to show each call's full "
+                        "transcript (without them a call shows only its scored sentences)")
+    p.add_argument("--rep", action="append", default=[], metavar="NAME",
+                   help="the rep's name in plain-text transcripts (repeatable; default: the "
+                        "reps named in the scores)")
+    p.add_argument("--out", "-o", required=True, metavar="FILE", help="the HTML file to write")
+    p.add_argument("--title", default="callscore review", help="page title")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser(
+        "db", help="database sink: create or migrate its tables",
+        description="`callscore db upgrade` creates or migrates the tables of the PostgreSQL "
+                    "sink (call_scores, deal_scores, flags, questions, crm_deal_view). The "
+                    "worker also does this at start when CALLSCORE_DATABASE_URL is set.")
+    p.add_argument("action", choices=["upgrade"], help="upgrade: apply pending migrations")
+    p.add_argument("--url", metavar="URL", help="PostgreSQL URL (default: "
+                   "CALLSCORE_DATABASE_URL)")
+    p.set_defaults(func=cmd_db)
+
     p = sub.add_parser(
         "worker", help="run the streaming worker (Kafka in, scores out)",
         description="Consume transcripts (native JSON, key = deal id) from the transcripts topic, "

@@ -22,7 +22,7 @@ from worker.kafka import bootstrap_servers, ensure_topics, publish
 from worker.settings import Settings
 from worker.tansu import EmbeddedBroker, free_port, stop_process_group
 
-__all__ = ["WorkerProcess", "consume_until", "run_demo", "sample_paths"]
+__all__ = ["WorkerProcess", "consume_until", "run_demo", "sample_paths", "write_report"]
 
 
 def sample_paths() -> list[Path]:
@@ -101,6 +101,22 @@ async def consume_until(settings: Settings, topics: list[str],
         await consumer.stop()
 
 
+def write_report(scores: list[CallScore], transcripts: list[Transcript],
+                 deals: dict[str, DealScore], workdir: Path) -> Path:
+    """The static review page of the demo's results (same template as the live page)."""
+    from worker.review import ReviewData, static_report
+
+    data = ReviewData()
+    by_id = {t.call_id: t for t in transcripts}
+    for s in scores:
+        data.add_call(s, by_id.get(s.call_id))
+    for d in deals.values():
+        data.add_deal(d)
+    path = workdir / "review.html"
+    path.write_text(static_report(data, title="callscore demo review"), encoding="utf-8")
+    return path
+
+
 def _print_call(out: TextIO, s: CallScore) -> None:
     flags = " ".join(f.code for f in s.flags) or "-"
     out.write(f"  call  {s.call_id:<24} deal {s.deal_id:<20} score {s.score:5.1f}  "
@@ -141,8 +157,9 @@ def run_demo(*, keep_running: bool = False, timeout: float = 150.0,
         out.write(f"- embedded broker (Tansu) on {broker.bootstrap}\n")
         asyncio.run(ensure_topics(settings))
         worker.start()
-        out.write(f"- worker started; health and metrics at {settings.public_url}/health, "
-                  "/metrics\n")
+        out.write(f"- worker started; review page at {settings.public_url}/review "
+                  "(while the demo runs; --keep-running keeps it up), health and metrics at "
+                  "/health, /metrics\n")
         records = [(t.deal_id.encode(), t.model_dump_json().encode()) for t in transcripts]
         asyncio.run(publish(settings, records))
         out.write(f"- published {len(records)} transcripts to '{settings.topic_transcripts}'\n")
@@ -181,8 +198,10 @@ def run_demo(*, keep_running: bool = False, timeout: float = 150.0,
                       + (f"  [{' '.join(f.code for f in d.flags)}]" if d.flags else "") + "\n")
         (workdir / "call-scores.jsonl").write_text(
             "".join(s.model_dump_json() + "\n" for s in scored.values()))
+        report = write_report(list(scored.values()), transcripts, deals, workdir)
         out.write(f"\nAll {len(scored)} calls scored in {time.monotonic() - started:.0f} s. "
-                  f"Scores saved to {workdir / 'call-scores.jsonl'}\n")
+                  f"Scores saved to {workdir / 'call-scores.jsonl'}\n"
+                  f"Review page saved as one offline file: {report}\n")
         if keep_running:
             out.write(f"Worker still running at {settings.public_url} — Ctrl-C to stop.\n")
             out.flush()

@@ -10,7 +10,8 @@ from typing import Any
 from worker.errors import ServiceError
 from worker.settings import Settings
 
-__all__ = ["bootstrap_servers", "client_options", "ensure_topics", "output_topics", "publish"]
+__all__ = ["bootstrap_servers", "client_options", "ensure_topics", "output_topics", "publish",
+           "start_client"]
 
 
 def bootstrap_servers(url: str) -> str:
@@ -46,7 +47,7 @@ def output_topics(settings: Settings) -> list[str]:
             settings.topic_flagged, settings.topic_dlq]
 
 
-async def _start(client: Any, settings: Settings) -> None:
+async def start_client(client: Any, settings: Settings) -> None:
     """Start an aiokafka client; an unreachable broker becomes a ServiceError that says why."""
     from aiokafka.errors import KafkaConnectionError
 
@@ -64,7 +65,7 @@ async def ensure_topics(settings: Settings, names: Iterable[str] | None = None) 
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings.broker_url),
                                 **client_options(settings))
-    await _start(admin, settings)
+    await start_client(admin, settings)
     try:
         existing = set(await admin.list_topics())
         wanted = [n for n in (names or output_topics(settings)) if n not in existing]
@@ -85,7 +86,7 @@ async def publish(settings: Settings, records: Sequence[tuple[bytes | None, byte
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(settings.broker_url),
                                 max_request_size=settings.max_message_bytes, acks="all",
                                 **client_options(settings))
-    await _start(producer, settings)
+    await start_client(producer, settings)
     try:
         futures = []
         for key, value in records:

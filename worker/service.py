@@ -12,16 +12,16 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 
 from pydantic import ValidationError
 
-from models import DealCall, Transcript
+from models import DLQ_ENVELOPE_HEADER, CallScore, DeadLetter, DealCall, Transcript
 from worker.deals import score_deal
 from worker.errors import CallscoreError, InputError, TooLargeError
 from worker.ingest import resolve_reps
 from worker.metrics import Metrics
+from worker.review import ReviewData
 from worker.settings import Settings
 
 __all__ = ["Inbound", "Sink", "StreamService", "parse_message"]
@@ -101,20 +101,27 @@ class StreamService:
         self.sink = sink
         self.deals = deals
         self.metrics = metrics or Metrics()
+        # What the live review page shows: the latest calls this worker scored, with their
+        # transcripts, and the deals they belong to (bounded; see settings.review_keep).
+        self.review = ReviewData(limit=settings.review_keep)
 
     async def dead_letter(self, msg: Inbound, exc: BaseException) -> None:
-        """Send the original bytes to the DLQ with the reason in headers."""
+        """Send the original bytes to the DLQ with the reason in headers (and an envelope)."""
         reason = str(exc) or exc.__class__.__name__
         cls = getattr(exc, "error_class", exc.__class__.__name__)
         log.warning("dead-lettered %s[%d]@%d: %s: %s", msg.topic, msg.partition, msg.offset,
                     cls, reason)  # never the transcript text
+        envelope = DeadLetter.build(reason=reason[:4000], error_class=cls, topic=msg.topic,
+                                    partition=msg.partition, offset=msg.offset, key=msg.key,
+                                    value=msg.value)
         headers = [
             ("callscore-reason", reason.encode("utf-8", "replace")[:4000]),
             ("callscore-error-class", cls.encode()),
             ("callscore-source-topic", msg.topic.encode()),
             ("callscore-source-partition", str(msg.partition).encode()),
             ("callscore-source-offset", str(msg.offset).encode()),
-            ("callscore-failed-at", datetime.now(UTC).isoformat().encode()),
+            ("callscore-failed-at", envelope.failed_at.isoformat().encode()),
+            (DLQ_ENVELOPE_HEADER, envelope.model_dump_json().encode()),
         ]
         await self.sink.send(self.settings.topic_dlq, msg.key, msg.value or b"", headers)
         self.metrics.dead_lettered(cls)
@@ -179,6 +186,9 @@ class StreamService:
                           [DealCall.model_validate(c) for c in calls.values()], version=version)
         await self.sink.send(self.settings.topic_deal_scores, deal_key,
                              deal.model_dump_json().encode())
+        if self.review.limit:
+            self.review.add_call(CallScore.model_validate_json(score), transcript)
+            self.review.add_deal(deal)
         end_to_end = (time.time() - msg.produced_at) if msg.produced_at else \
             (time.monotonic() - msg.received)
         self.metrics.scored(end_to_end)

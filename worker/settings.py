@@ -75,6 +75,26 @@ class Settings(BaseSettings):
         "partitions move to the others."
     )
     data_dir: Path = Field(default=Path(".callscore-data"), description="Worker state directory.")
+    review_keep: int = Field(
+        default=500, ge=0, description="Calls (with transcripts) and deals the live review "
+        "page keeps in memory per worker; 0 turns the live page's store off."
+    )
+    # --- sinks ----------------------------------------------------------------
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL (postgresql://user:pass@host:5432/db); when "
+        "set, the worker writes scores to the database (see `callscore db upgrade`)."
+    )
+    webhook_urls: list[str] = Field(
+        default_factory=list, description="URLs to POST every call and deal score to (JSON "
+        "list), signed with webhook_secret."
+    )
+    webhook_secret: str | None = Field(
+        default=None, description="Shared secret of the X-Callscore-Signature HMAC-SHA256."
+    )
+    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds per webhook POST.")
+    sink_max_backoff: float = Field(
+        default=30.0, gt=0, description="Longest wait (s) between retries of a sink write."
+    )
     public_url: str = Field(
         default="http://localhost:6066", description="Base URL of the review page, for links."
     )

@@ -35,6 +35,7 @@ class Stack:
             data_dir=tmp / "data", session_timeout=8.0, max_message_bytes=300_000,
         )
         self.tmp = tmp
+        self.extra_env: dict[str, str] = {}  # more CALLSCORE_* settings for the workers
         self.workers: list[WorkerProcess] = []
         asyncio.run(ensure_topics(self.settings))
 
@@ -49,7 +50,7 @@ class Stack:
                 "CALLSCORE_TOPIC_DLQ": s.topic_dlq, "CALLSCORE_DATA_DIR": str(s.data_dir),
                 "CALLSCORE_SESSION_TIMEOUT": str(s.session_timeout),
                 "CALLSCORE_MAX_MESSAGE_BYTES": str(s.max_message_bytes),
-                "CALLSCORE_WEB_PORT": str(free_port())}
+                "CALLSCORE_WEB_PORT": str(free_port()), **self.extra_env}
 
     def start_worker(self) -> WorkerProcess:
         w = WorkerProcess(self.env(), self.tmp / f"worker-{len(self.workers)}.log").start()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 
 import pytest
 
+from models import DLQ_ENVELOPE_HEADER, DeadLetter
 from tests.factories import GOOD_CALL, PITCH_CALL, transcript
 from worker.service import Inbound, StreamService
 from worker.settings import Settings
@@ -79,6 +81,11 @@ def test_bad_message_goes_to_dlq_with_reason_and_original_bytes(make_service, va
     assert headers["callscore-error-class"]
     assert dl[2] == (value or b"")
     assert sink.on("call-scores") == []
+    envelope = DeadLetter.model_validate_json(headers[DLQ_ENVELOPE_HEADER])
+    assert reason in envelope.reason and envelope.source_offset == 7
+    assert envelope.error_class == headers["callscore-error-class"].decode()
+    assert envelope.value_bytes == len(value or b"")
+    assert envelope.value_sha256 == hashlib.sha256(value or b"").hexdigest()
 
 
 def test_valid_messages_score_and_update_the_deal_once_per_call(make_service):
