@@ -8,7 +8,7 @@ import logging
 import os
 from typing import Any
 
-from worker import tables, topics
+from worker import faustfix, tables, topics
 from worker.app import app
 from worker.pool import AnalysisPool
 from worker.service import Inbound, StreamService
@@ -18,6 +18,8 @@ __all__ = ["FaustSink", "score_transcripts", "service", "sinks"]
 
 log = logging.getLogger("callscore.agents")
 settings = get_settings()
+# At-least-once across restarts, and the fetch wait: see worker/faustfix.py.
+faustfix.install(fetch_max_wait_ms=settings.fetch_max_wait_ms)
 
 
 class FaustSink:
@@ -58,8 +60,7 @@ def inbound(event: Any) -> Inbound:
 
 
 # One actor: batches are handled in order, and an offset is committed only after the
-# batches before it are done. (Two actors overlapped analysis with emitting, but lost a
-# message under kill -9 in the integration test: see the closing note of issue 4.)
+# batches before it are done.
 @app.agent(topics.transcripts)
 async def score_transcripts(stream: Any) -> None:
     """Score transcripts in batches; events are acknowledged only after their outputs land."""

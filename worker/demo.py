@@ -83,6 +83,7 @@ async def consume_until(settings: Settings, topics: list[str],
 
     consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap_servers(settings.broker_url),
                                 group_id=None, auto_offset_reset="earliest",
+                                fetch_max_wait_ms=settings.fetch_max_wait_ms,
                                 fetch_max_bytes=max(settings.max_message_bytes * 4, 52428800),
                                 max_partition_fetch_bytes=settings.max_message_bytes * 4)
     await consumer.start()

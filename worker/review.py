@@ -93,21 +93,38 @@ class Filters:
 
 @dataclass
 class ReviewData:
-    """What the review page shows: call scores, their transcripts when known, deal scores."""
+    """What the review page shows: call scores, their transcripts when known, deal scores.
 
-    calls: dict[str, CallScore] = field(default_factory=dict)
+    A call score may be added as its JSON bytes: it is parsed only when a page needs it,
+    so the worker's hot path never parses a full score.
+    """
+
+    _calls: dict[str, CallScore | bytes] = field(default_factory=dict)
     transcripts: dict[str, Transcript] = field(default_factory=dict)
     deals: dict[str, DealScore] = field(default_factory=dict)
     limit: int | None = None  # most calls kept (live worker); None keeps all
 
-    def add_call(self, score: CallScore, transcript: Transcript | None = None) -> None:
-        self.calls.pop(score.call_id, None)
-        self.calls[score.call_id] = score
+    @property
+    def calls(self) -> dict[str, CallScore]:
+        """The call scores, oldest first (JSON added is parsed now, once)."""
+        for call_id, value in self._calls.items():
+            if isinstance(value, bytes | str):
+                self._calls[call_id] = CallScore.model_validate_json(value)
+        return self._calls  # type: ignore[return-value]
+
+    def add_call(self, score: CallScore | bytes, transcript: Transcript | None = None,
+                 *, call_id: str | None = None) -> None:
+        """Keep a call score (``call_id`` is needed when ``score`` is JSON bytes)."""
+        key = score.call_id if isinstance(score, CallScore) else call_id
+        if key is None:
+            raise ValueError("add_call: call_id is needed for a score given as JSON")
+        self._calls.pop(key, None)
+        self._calls[key] = score
         if transcript is not None:
-            self.transcripts[score.call_id] = transcript
-        while self.limit is not None and len(self.calls) > self.limit:
-            oldest = next(iter(self.calls))
-            del self.calls[oldest]
+            self.transcripts[key] = transcript
+        while self.limit is not None and len(self._calls) > self.limit:
+            oldest = next(iter(self._calls))
+            del self._calls[oldest]
             self.transcripts.pop(oldest, None)
 
     def add_deal(self, deal: DealScore) -> None:

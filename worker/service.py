@@ -7,6 +7,7 @@ carrying its reason. Nothing here raises on bad input; outputs are idempotent
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -16,7 +17,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from models import DLQ_ENVELOPE_HEADER, CallScore, DeadLetter, DealCall, Transcript
+from models import DLQ_ENVELOPE_HEADER, DeadLetter, DealCall, Transcript
 from worker.deals import score_deal
 from worker.errors import CallscoreError, InputError, TooLargeError
 from worker.ingest import resolve_reps
@@ -152,21 +153,29 @@ class StreamService:
             valid.append((msg, t))
         if not valid:
             return
+        # Analysis is submitted in small chunks, all at once: while the pool works on the
+        # next chunk, this loop emits the results of the previous one (in order).
+        size = self.settings.pipeline_chunk
+        chunks = [valid[i : i + size] for i in range(0, len(valid), size)]
         started = time.monotonic()
-        try:
-            results = await self.analyse([t.model_dump_json() for _, t in valid])
-        except Exception as exc:  # the pool died: dead-letter rather than lose the batch
-            log.exception("analysis failed for a batch of %d", len(valid))
-            for msg, _ in valid:
-                await self.dead_letter(msg, exc)
-            return
-        self.metrics.observe_batch(time.monotonic() - started, len(valid))
-        for (msg, t), (status, payload, summary) in zip(valid, results, strict=True):
-            if status != "ok":
-                cls, _, reason = payload.partition(": ")
-                await self.dead_letter(msg, _AnalysisError(cls, reason))
+        pending = [asyncio.ensure_future(self.analyse([t.model_dump_json() for _, t in c]))
+                   for c in chunks]
+        for chunk, task in zip(chunks, pending, strict=True):
+            try:
+                results = await task
+            except Exception as exc:  # the pool died: dead-letter rather than lose the calls
+                log.exception("analysis failed for %d call(s)", len(chunk))
+                for msg, _ in chunk:
+                    await self.dead_letter(msg, exc)
                 continue
-            await self.emit(msg, t, payload.encode(), DealCall.model_validate_json(summary))
+            self.metrics.observe_batch(time.monotonic() - started, len(chunk))
+            started = time.monotonic()
+            for (msg, t), (status, payload, summary) in zip(chunk, results, strict=True):
+                if status != "ok":
+                    cls, _, reason = payload.partition(": ")
+                    await self.dead_letter(msg, _AnalysisError(cls, reason))
+                    continue
+                await self.emit(msg, t, payload.encode(), DealCall.model_validate_json(summary))
 
     async def emit(self, msg: Inbound, transcript: Transcript, score: bytes,
                    call: DealCall) -> None:
@@ -187,7 +196,7 @@ class StreamService:
         await self.sink.send(self.settings.topic_deal_scores, deal_key,
                              deal.model_dump_json().encode())
         if self.review.limit:
-            self.review.add_call(CallScore.model_validate_json(score), transcript)
+            self.review.add_call(score, transcript, call_id=call.call_id)  # parsed on view
             self.review.add_deal(deal)
         end_to_end = (time.time() - msg.produced_at) if msg.produced_at else \
             (time.monotonic() - msg.received)

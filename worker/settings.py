@@ -58,7 +58,16 @@ class Settings(BaseSettings):
     batch_within: float = Field(default=0.05, gt=0,
                                 description="Seconds to wait to fill a batch.")
     concurrency: int = Field(default=1, gt=0, description="Analysis processes per worker.")
+    pipeline_chunk: int = Field(
+        default=2, gt=0, description="Calls per analysis task within a batch: results of one "
+        "chunk are emitted while the next is analysed."
+    )
     max_message_bytes: int = Field(default=10_000_000, gt=0)
+    fetch_max_wait_ms: int = Field(
+        default=100, gt=0, le=5000, description="Longest a fetch waits for new records (ms). "
+        "Kafka answers as soon as records arrive; brokers that hold the fetch (the embedded "
+        "Tansu) add up to this much latency per call."
+    )
     web_port: int = Field(default=6066, gt=0)
     web_host: str = "127.0.0.1"
     security_protocol: str = Field(

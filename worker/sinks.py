@@ -224,6 +224,7 @@ class SinkConsumer:
             bootstrap_servers=bootstrap_servers(s.broker_url), group_id=self.group_id,
             client_id=f"callscore-sink-{self.name}", enable_auto_commit=False,
             auto_offset_reset="earliest", session_timeout_ms=int(s.session_timeout * 1000),
+            fetch_max_wait_ms=s.fetch_max_wait_ms,
             heartbeat_interval_ms=int(min(3.0, s.session_timeout / 3) * 1000),
             max_partition_fetch_bytes=s.max_message_bytes * 4,
             fetch_max_bytes=max(s.max_message_bytes * 4, 52428800),

@@ -84,10 +84,6 @@ def test_duplicate_calls_are_counted_once_per_deal(stack) -> None:
     assert deals["deal-a"].version == 4
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known open bug (issue 4): in about one run in four, one of 24 messages is never scored "
-    "after kill -9 and restart on the embedded broker; not yet known whether faust's commit "
-    "of batched (take_events) acks or Tansu's offset storage is at fault"))
 def test_kill_9_mid_stream_then_restart_loses_nothing_and_double_counts_nothing(stack) -> None:
     n = 24
     records = [call(f"k{i}", f"deal-{i % 3}", GOOD_CALL if i % 2 else PITCH_CALL)

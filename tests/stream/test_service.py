@@ -127,3 +127,15 @@ def test_analysis_failure_dead_letters_the_batch_instead_of_losing_it(make_servi
     service.analyse = broken
     asyncio.run(service.handle([msg(good("c1")), msg(good("c2"))]))
     assert len(sink.on("transcripts-dlq")) == 2
+
+
+def test_the_live_review_store_keeps_the_latest_scores_and_transcripts(make_service) -> None:
+    service, sink = make_service(review_keep=2)
+    asyncio.run(service.handle([msg(good(f"c{i}", "d1"), offset=i) for i in range(3)]))
+    assert list(service.review.calls) == ["c1", "c2"]  # bounded, newest kept
+    assert service.review.calls["c2"].call_id == "c2"
+    assert service.review.transcripts["c2"].call_id == "c2"
+    assert service.review.deals["d1"].call_count == 3 and service.review.deals["d1"].version == 3
+    off, _ = make_service(review_keep=0)
+    asyncio.run(off.handle([msg(good("c9"), offset=9)]))
+    assert off.review.calls == {} and off.review.deals == {}

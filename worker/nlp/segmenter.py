@@ -7,6 +7,7 @@ mess how many reps do you have"), so one run-on turn does not hide its questions
 
 from __future__ import annotations
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -46,8 +47,10 @@ class SentenceSegmenter:
             elif not tok.is_punct and not tok.is_space:
                 stretch.append(i)
         close()
-        for tok, start in zip(doc, starts, strict=True):
-            tok.is_sent_start = start
+        # One array write instead of a property set per token (each set re-checks the
+        # doc's annotation: 13% of a long call's analysis).
+        flags = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64")
+        doc.from_array(["SENT_START"], flags.reshape(-1, 1))
         return doc
 
     def _split_run_on(self, doc: Doc, idx: list[int], starts: list[bool]) -> None:
