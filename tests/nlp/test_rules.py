@@ -87,3 +87,33 @@ def test_is_question_start_respects_embedding_verbs() -> None:
     assert is_question_start(["how", "many", "reps", "do", "you", "have"], "mess")
     assert not is_question_start(["how", "many", "reps", "we", "have"], "know")
     assert not is_question_start(["what", "we", "need"], "exactly")
+
+
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("you're on salesforce today right", True),
+    ("and the invoices go to accounts payable correct", True),
+    ("but i guess it didn't pan out huh", True),
+    ("yeah that's right", False),
+    ("you're absolutely right", False),
+    ("we want to do it right", False),
+    ("then you turn right", False),
+    ("it's all right", False),
+])
+def test_confirmation_tags_at_the_end_of_unpunctuated_speech(text, is_q) -> None:
+    s = shape(text)
+    assert s.is_question is is_q
+    if is_q:
+        assert s.cue == "tag" and s.form == "closed"
+
+
+@pytest.mark.parametrize("text", [
+    "how shall i say it",
+    "so people uh how shall i say it made much more effort to notice you",
+    "it was how should i put it a learning experience",
+])
+def test_the_speakers_own_hedge_is_not_a_question(text) -> None:
+    assert not shape(text).is_question
+
+
+def test_a_real_question_after_a_hedge_is_still_found() -> None:
+    assert shape("how should i put it how do you handle returns today").is_question

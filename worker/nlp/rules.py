@@ -134,6 +134,16 @@ _NEG_CONTRACTIONS = {
 _NEG_CONTRACTIONS.update({"won't": "will", "wont": "will", "can't": "can", "cant": "can",
                           "cannot": "can", "don't": "do", "dont": "do", "ain't": "is"})
 _HESITATIONS = frozenset({"uh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hm", "hmm", "mm"})
+_HEDGE_MODALS = frozenset({"shall", "should", "can", "could", "do", "would", "will"})
+# A final "right" or "correct" asks for confirmation unless it ends a phrase of its own:
+# "that's right", "all right", "you're right", "turn right", "do it right".
+_NOT_A_TAG_BEFORE = frozenset({
+    "that's", "thats", "that", "all", "is", "was", "be", "been", "are", "were", "it's", "its",
+    "you're", "youre", "i'm", "im", "we're", "exactly", "quite", "just", "not", "yeah", "yes",
+    "turn", "turned", "go", "went", "the", "it", "them", "this", "him", "her", "me", "us",
+    "politically", "very", "perfectly", "so", "right", "correct", "n't", "uh", "um", "oh",
+    "okay", "ok", "well", "and", "but", "or", "no", "mhm", "uh-huh", "huh", "hmm", "alright",
+})
 
 
 def _normalise(words: Sequence[str]) -> list[str]:
@@ -155,6 +165,15 @@ def _normalise(words: Sequence[str]) -> list[str]:
             out.extend((_NEG_CONTRACTIONS[w], "n't"))
             continue
         out.append(w)
+    # The speaker's own hedge is no question to the listener: "how shall I say it".
+    i = 0
+    while i + 3 < len(out):
+        if (out[i] == "how" and out[i + 1] in _HEDGE_MODALS and out[i + 2] in {"i", "we"}
+                and out[i + 3] in {"say", "put"}):
+            end = i + 5 if i + 4 < len(out) and out[i + 4] in {"it", "this", "that"} else i + 4
+            del out[i:end]
+        else:
+            i += 1
     # two-word restarts: "do you do you", "is it is it"
     i = 0
     while i + 3 < len(out):
@@ -279,6 +298,8 @@ def _tag_question(words: Sequence[str]) -> bool:
         "couldn't", "wouldn't", "haven't", "hasn't", "shouldn't",
     }:
         return True
+    if n >= 5 and words[-1] in {"right", "correct", "huh"} and words[-2] not in _NOT_A_TAG_BEFORE:
+        return True  # "you're on Salesforce today, right", "it didn't pan out huh"
     return (n >= 4 and tuple(words[-2:]) == ("or", "not")
             and not any(w in {"whether", "if"} for w in words))
 
