@@ -26,7 +26,7 @@ from models import CallScore, DealScore
 from worker.db import Database
 from worker.settings import Settings
 
-__all__ = ["DatabaseSink", "SinkConsumer", "WebhookSink", "retry", "sign"]
+__all__ = ["DatabaseSink", "SinkConsumer", "WebhookSink", "render_metrics", "retry", "sign"]
 
 log = logging.getLogger("callscore.sinks")
 
@@ -89,6 +89,8 @@ class DatabaseSink:
         self.settings = settings
         self.db = db or Database(settings.database_url, public_url=settings.public_url)
         self.retries = 0
+        self.delivered = 0  # records written
+        self.rejected = 0  # never: a database write is retried until it lands
 
     async def deliver(self, records: Sequence[tuple[str, bytes]]) -> None:
         calls, deals = parse_records(records, self.settings)
@@ -111,6 +113,7 @@ class DatabaseSink:
         await retry(write, f"database write of {len(latest_calls)} call(s) and "
                            f"{len(latest_deals)} deal(s)", most=self.settings.sink_max_backoff,
                     on_retry=self._count)
+        self.delivered += len(latest_calls) + len(latest_deals)
 
     def _count(self) -> None:
         self.retries += 1
@@ -251,3 +254,19 @@ class SinkConsumer:
         finally:
             await consumer.stop()
             await self.sink.close()
+
+
+def render_metrics(sinks: dict[str, Any]) -> str:
+    """Prometheus counters of the sinks (delivered, retried, rejected), by sink name."""
+    if not sinks:
+        return ""
+    lines: list[str] = []
+    for metric, attr, text in (
+            ("callscore_sink_delivered_total", "delivered", "Records a sink delivered."),
+            ("callscore_sink_retries_total", "retries", "Failed delivery attempts, retried."),
+            ("callscore_sink_rejected_total", "rejected",
+             "Records a receiver rejected for good (4xx other than 408/429).")):
+        lines += [f"# HELP {metric} {text}", f"# TYPE {metric} counter"]
+        lines += [f'{metric}{{sink="{name}"}} {getattr(sink, attr)}'
+                  for name, sink in sorted(sinks.items())]
+    return "\n".join(lines) + "\n"

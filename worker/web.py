@@ -12,7 +12,7 @@ from typing import Any
 
 from faust.web import Request, Response, View
 
-from worker.agents import service
+from worker.agents import service, sinks
 from worker.app import app
 from worker.review import Filters, UrlLinks, call_view, deal_view, index_json, index_view, page
 
@@ -41,7 +41,9 @@ class MetricsView(View):
     """Prometheus text exposition."""
 
     async def get(self, request: Request) -> Response:
-        return self.text(service.metrics.render(),
+        from worker.sinks import render_metrics
+
+        return self.text(service.metrics.render() + render_metrics(sinks),
                          content_type="text/plain")
 
 

@@ -6,8 +6,10 @@ import asyncio
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -149,7 +151,7 @@ def test_nothing_is_lost_across_a_worker_restart(receiver, stack) -> None:
     first.kill()  # crash while deliveries are still being retried
 
     receiver.always_fail = False
-    stack.start_worker()
+    second = stack.start_worker()
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         got = {h["X-Callscore-Id"] for h, _ in receiver.accepted()
@@ -169,3 +171,8 @@ def test_nothing_is_lost_across_a_worker_restart(receiver, stack) -> None:
             latest[h["X-Callscore-Id"]] = max(latest.get(h["X-Callscore-Id"], 0),
                                               int(h["X-Callscore-Version"]))
     assert latest == {"d0": 3, "d1": 3}
+    with urllib.request.urlopen(f"http://127.0.0.1:{second.web_port}/metrics",
+                                timeout=10) as resp:
+        metrics = resp.read().decode()
+    delivered = re.search(r'callscore_sink_delivered_total\{sink="webhook"\} (\d+)', metrics)
+    assert delivered and int(delivered.group(1)) >= n + 2
