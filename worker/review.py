@@ -112,6 +112,13 @@ class ReviewData:
                 self._calls[call_id] = CallScore.model_validate_json(value)
         return self._calls  # type: ignore[return-value]
 
+    def call(self, call_id: str) -> CallScore | None:
+        """One call score, parsing only that one if it was added as JSON."""
+        value = self._calls.get(call_id)
+        if isinstance(value, bytes | str):
+            value = self._calls[call_id] = CallScore.model_validate_json(value)
+        return value
+
     def add_call(self, score: CallScore | bytes, transcript: Transcript | None = None,
                  *, call_id: str | None = None) -> None:
         """Keep a call score (``call_id`` is needed when ``score`` is JSON bytes)."""
@@ -324,7 +331,7 @@ def index_json(data: ReviewData, filters: Filters | None = None) -> dict[str, An
 # --------------------------------------------------------------------------- call
 
 def _highlight(text: str, spans: list[tuple[int, int, str, str, str]], prefix: str,
-               utterance: int, links: _FollowLinks) -> str:
+               utterance: int) -> str:
     """``text`` with question marks and mention spans; spans: (start, end, cls, label, extra)."""
     cuts = {0, len(text)}
     for s, e, *_ in spans:
@@ -349,14 +356,6 @@ def _highlight(text: str, spans: list[tuple[int, int, str, str, str]], prefix: s
                     seg += f'<sup class="tag tag-{cls[2:]}">{KIND_LABEL[cls[2:]]}</sup>' + extra
         out.append(seg)
     return "".join(out)
-
-
-class _FollowLinks:
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-
-    def utterance(self, i: int) -> str:
-        return f"#{self.prefix}u{i}"
 
 
 def _talk_chart(score: CallScore) -> str:
@@ -415,7 +414,6 @@ def _monologue_chart(score: CallScore, transcript: Transcript | None, prefix: st
 def call_view(score: CallScore, transcript: Transcript | None, links: Links,
               *, prefix: str = "") -> str:
     """A call: score, components with points, flags, charts, and the highlighted transcript."""
-    follow = _FollowLinks(prefix)
     parts = [
         f'<h1>Call {esc(score.call_id)}</h1>',
         f'<p>{esc(score.title or "")} <span class="muted">deal </span>'
@@ -444,11 +442,11 @@ def call_view(score: CallScore, transcript: Transcript | None, links: Links,
             f"<td>{esc(c.target)}</td><td>{esc(c.explanation)}</td></tr>")
     parts.append("</tbody></table>")
     parts.append("<h2>Transcript</h2>" + LEGEND)
-    parts.append(_transcript_html(score, transcript, follow, prefix))
+    parts.append(_transcript_html(score, transcript, prefix))
     return "".join(parts)
 
 
-def _spans_by_utterance(score: CallScore, follow: _FollowLinks
+def _spans_by_utterance(score: CallScore, prefix: str
                         ) -> dict[int, list[tuple[int, int, str, str, str]]]:
     spans: dict[int, list[tuple[int, int, str, str, str]]] = {}
     for q in score.questions:
@@ -456,7 +454,7 @@ def _spans_by_utterance(score: CallScore, follow: _FollowLinks
             continue
         extra = ""
         if q.follow_up and q.follows_utterance is not None:
-            extra = (f'<a class="follow" href="{follow.utterance(q.follows_utterance)}" '
+            extra = (f'<a class="follow" href="#{prefix}u{q.follows_utterance}" '
                      f'title="follows what was said in turn #{q.follows_utterance}">↩ follows '
                      f"#{q.follows_utterance}</a>")
         label = f"{q.kind} {q.form} question ({q.kind_reason})"
@@ -467,9 +465,8 @@ def _spans_by_utterance(score: CallScore, follow: _FollowLinks
     return spans
 
 
-def _transcript_html(score: CallScore, transcript: Transcript | None, follow: _FollowLinks,
-                     prefix: str) -> str:
-    spans = _spans_by_utterance(score, follow)
+def _transcript_html(score: CallScore, transcript: Transcript | None, prefix: str) -> str:
+    spans = _spans_by_utterance(score, prefix)
     out = ['<div class="transcript">']
     if transcript is None:
         out.append('<p class="muted">The transcript is not available here; showing the '
@@ -503,7 +500,7 @@ def _transcript_html(score: CallScore, transcript: Transcript | None, follow: _F
         roles = {p.speaker: p.role for p in transcript.participants}
         names = {p.speaker: p.name for p in transcript.participants}
         for i, u in enumerate(transcript.utterances):
-            body = _highlight(u.text, spans.get(i, []), prefix, i, follow)
+            body = _highlight(u.text, spans.get(i, []), prefix, i)
             out.append(_utt_row(prefix, i, names.get(u.speaker, u.speaker),
                                 roles.get(u.speaker, "other"), u.start, body))
     out.append("</div>")

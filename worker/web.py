@@ -64,7 +64,7 @@ class CallView(View):
     """One call: highlighted transcript, components, charts."""
 
     async def get(self, request: Request, call_id: str) -> Response:
-        score = service.review.calls.get(call_id)
+        score = service.review.call(call_id)
         if score is None:
             return self.notfound(f"call {call_id!r} is not among the calls this worker has "
                                  "scored since it started")

@@ -132,6 +132,10 @@ def test_analysis_failure_dead_letters_the_batch_instead_of_losing_it(make_servi
 def test_the_live_review_store_keeps_the_latest_scores_and_transcripts(make_service) -> None:
     service, sink = make_service(review_keep=2)
     asyncio.run(service.handle([msg(good(f"c{i}", "d1"), offset=i) for i in range(3)]))
+    # the hot path keeps JSON; one call page parses one score
+    assert service.review.call("c2").call_id == "c2"
+    assert isinstance(service.review._calls["c1"], bytes)
+    assert service.review.call("c0") is None
     assert list(service.review.calls) == ["c1", "c2"]  # bounded, newest kept
     assert service.review.calls["c2"].call_id == "c2"
     assert service.review.transcripts["c2"].call_id == "c2"
