@@ -85,7 +85,8 @@ def test_score_rep_option_marks_the_rep() -> None:
 
 def test_tag_follows_the_contract_line_by_line() -> None:
     lines = ["How are you handling dispatch today?", "we use spreadsheets", "",
-             "wouldnt you agree this is great", "Our CFO signs anything over $50k."]
+             "wouldnt you agree this is great", "Our CFO signs anything over $50k.",
+             "Late trucks cost us $50k a month."]
     r = run("tag", stdin="\n".join(lines) + "\n")
     assert r.returncode == 0
     out = [json.loads(x) for x in r.stdout.splitlines()]
@@ -97,8 +98,10 @@ def test_tag_follows_the_contract_line_by_line() -> None:
     assert out[0] == {"text": lines[0], "is_question": True, "form": "open",
                       "kind": "probing", "mentions": []}
     assert out[3]["kind"] == "canned"
-    assert {(m["type"], m["text"]) for m in out[4]["mentions"]} >= {
-        ("decision_maker", "CFO"), ("impact", "$50k")}
+    # A sum is impact where it is lost or spent, not as a signing limit.
+    assert {(m["type"], m["text"]) for m in out[4]["mentions"]} == {
+        ("decision_maker", "CFO"), ("decision_maker", "signs")}
+    assert ("impact", "$50k") in {(m["type"], m["text"]) for m in out[5]["mentions"]}
     m = out[4]["mentions"][0]
     assert lines[4][m["start"]:m["end"]] == m["text"]
 

@@ -44,6 +44,15 @@ class LexiconEntry(BaseModel):
         default="anywhere",
         description="'whole': the phrase must make up most of the question ('how are you').",
     )
+    tier: Literal["strong", "weak", "cue"] = Field(
+        default="strong",
+        description=(
+            "Mentions only. 'strong' counts on its own ('final say'); 'weak' counts only in "
+            "a sentence that also holds a strong or cue entry of its label, or (decision "
+            "makers) a second weak one ('your CFO' + 'approve'); 'cue' is never a mention "
+            "itself, it only lets weak ones count."
+        ),
+    )
     roles: list[Literal["rep", "prospect", "other"]] | None = None
     note: str | None = None
 
@@ -53,6 +62,8 @@ class LexiconEntry(BaseModel):
             raise ValueError("give exactly one of 'phrase' or 'pattern'")
         if self.fuzzy and self.phrase is None:
             raise ValueError("'fuzzy' entries need a 'phrase'")
+        if self.tier != "strong" and self.label not in MENTION_LABELS:
+            raise ValueError("'tier' applies to decision_maker and impact entries only")
         return self
 
 

@@ -28,6 +28,22 @@ from worker.settings import Settings
         ("can you see my screen", "other"),
         ("Does Thursday at 2 work for you?", "other"),
         ("How was your weekend?", "other"),
+        # leading tags, closes and value-fishing, punctuated or not
+        ("This is a no-brainer, isn't it?", "canned"),
+        ("You wouldn't want another fine like that, would you?", "canned"),
+        ("so which plan should i put you down for the growth or the enterprise", "canned"),
+        ("On a scale of one to ten, how excited are you about what you saw?", "canned"),
+        ("what's stopping you from signing today", "canned"),
+        ("Isn't it time you stopped losing money on expired stock?", "canned"),
+        # a tag that confirms a fact asks
+        ("You're on Salesforce for the CRM side, right?", "probing"),
+        ("What would you want to see in a pilot for it to count as a win?", "probing"),
+        # meeting logistics and rapport
+        ("Sorry, you cut out for a second there, could you repeat that?", "other"),
+        ("is the link i sent working for you", "other"),
+        ("Should we push this to next week?", "other"),
+        ("Did you catch the game last night?", "other"),
+        ("What time zone are you in again?", "other"),
     ],
 )
 def test_question_kind_for_rep(tag, text: str, kind: str) -> None:
@@ -73,6 +89,45 @@ def test_mentions_have_type_and_character_span(tag, text: str, type_: str, span:
 
 def test_no_mentions_in_small_talk(tag) -> None:
     assert tag("Thanks, talk soon, have a nice evening.")["mentions"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My boss is out this week, so I'm covering for her.",  # a title, no decision
+        "I'm the director of operations, I've been here four years.",
+        "Is Zoom fine, or do you prefer Teams?",  # "fine" the adjective
+        "If I can get you an extra ten percent off, will you commit this month?",  # a price
+        "We have about two hundred drivers across four terminals.",
+        "Sorry, I'm driving, so I might lose you in the tunnel.",
+    ],
+)
+def test_weak_mentions_need_support_in_their_sentence(tag, text: str) -> None:
+    assert tag(text)["mentions"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "span"),
+    [
+        ("Is your CFO going to want to see a business case first?", "decision_maker", "CFO"),
+        ("It's a committee thing here: me, the CIO and someone from finance.",
+         "decision_maker", "CIO"),
+        ("We lose about two hundred orders a week to mis-picks.", "impact", "two hundred orders"),
+        ("we got fined last year about eighty thousand for late filings", "impact", "fined"),
+        ("If this go-live slips again, someone's head is going to roll.", "impact", "slips"),
+        ("we missed our on-time delivery target three months in a row", "impact", "missed"),
+    ],
+)
+def test_weak_mentions_count_next_to_a_cue(tag, text: str, type_: str, span: str) -> None:
+    hits = [m for m in tag(text)["mentions"] if m["type"] == type_]
+    assert any(span in m["text"] for m in hits), hits
+
+
+def test_tier_is_for_mention_entries_only(tmp_path: Path) -> None:
+    (tmp_path / "ours.jsonl").write_text(
+        '{"id": "a", "label": "canned", "phrase": "ok then", "tier": "weak"}\n')
+    with pytest.raises(LexiconError, match=r"ours.jsonl:1: .*'tier' applies"):
+        load_lexicon(tmp_path)
 
 
 def test_segmenter_splits_long_unpunctuated_turn_at_question(pipeline) -> None:

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.lexicon import MENTION_LABELS
+from worker.lexicon import MENTION_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
 
 __all__ = ["SPANS_KEY", "MentionFinder", "make_mention_finder"]
@@ -38,10 +38,42 @@ class MentionFinder(LexiconComponent):
         super().__init__(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
+        hits = self.matches(doc)
         spans = [Span(doc, s, e, label=entry.label, kb_id=entry.id)
-                 for entry, s, e in self.matches(doc)]
+                 for entry, s, e in hits if entry.tier == "strong"]
+        weak = [(entry, s, e) for entry, s, e in hits if entry.tier == "weak"]
+        if weak:
+            spans += self._supported(doc, weak, hits)
         doc.spans[SPANS_KEY] = sorted(self.overlap(spans), key=lambda sp: sp.start)
         return doc
+
+    @staticmethod
+    def _supported(doc: Doc, weak: list[tuple[LexiconEntry, int, int]],
+                   hits: list[tuple[LexiconEntry, int, int]]) -> list[Span]:
+        """Weak matches whose sentence also holds a strong or cue match of their label.
+
+        "Your CFO" is talk of a decision-maker next to "approve" or "budget", not in
+        "my boss is out this week"; "forty thousand" is impact next to "cost" or
+        "lose", not as a price. Two different decision roles support each other
+        ("the CIO and someone from finance").
+        """
+        sent_of: dict[int, int] = {}
+        for sent in doc.sents:
+            sent_of.update(dict.fromkeys(range(sent.start, sent.end), sent.start))
+        # Support comes from another stretch of the sentence: a word is never its own cue.
+        others: dict[tuple[str, int], list[tuple[LexiconEntry, int, int]]] = {}
+        for entry, s, e in hits:
+            others.setdefault((entry.label, sent_of.get(s, 0)), []).append((entry, s, e))
+        out = []
+        for entry, s, e in weak:
+            text = doc[s:e].text.lower()
+            for other, os_, oe in others[(entry.label, sent_of.get(s, 0))]:
+                if oe <= s or os_ >= e:
+                    if other.tier != "weak" or (entry.label == "decision_maker"
+                                                and doc[os_:oe].text.lower() != text):
+                        out.append(Span(doc, s, e, label=entry.label, kb_id=entry.id))
+                        break
+        return out
 
 
 @Language.factory(

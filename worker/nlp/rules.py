@@ -50,9 +50,8 @@ FILLERS = frozenset(
         "okay", "ok", "now", "then", "yeah", "yes", "yep", "no", "nope", "right", "alright",
         "hey", "like", "anyway", "anyways", "mm", "hm", "hmm", "huh", "actually", "also",
         "plus", "see", "listen", "look", "hi", "hello", "sure", "great", "cool", "good",
-        "wow", "gosh", "boy", "gee", "huh-uh", "uh-huh", "mhm", "um-hum", "course", "of",
-        "besides", "again", "first", "second", "next", "finally", "just", "quickly",
-        "out", "curiosity", "question", "quick", "one", "more", "thing",
+        "wow", "gosh", "boy", "gee", "huh-uh", "uh-huh", "mhm", "um-hum",
+        "besides", "again", "first", "second", "next", "finally", "just", "quickly", "sorry",
     }
 )
 # Filler words that open a question only in multi-word markers; single ones above.
@@ -61,6 +60,9 @@ _MULTI_FILLERS: tuple[tuple[str, ...], ...] = (
     ("let", "me", "ask", "you"), ("let", "me", "ask"), ("can", "i", "ask", "you"),
     ("i", "was", "going", "to", "ask"), ("i", "wanted", "to", "ask"), ("and", "then"),
     ("just", "out", "of", "curiosity"), ("out", "of", "curiosity"), ("tell", "me"),
+    ("of", "course"), ("first", "of", "all"), ("one", "more", "thing"),
+    ("one", "last", "thing"), ("quick", "question"), ("one", "more", "question"),
+    ("one", "last", "question"), ("another", "question"),
 )
 # Words after which a wh-word or auxiliary opens an embedded clause, not a new question.
 _EMBEDDING = frozenset(
@@ -107,6 +109,9 @@ _SUBORDINATORS = frozenset({"when", "if", "because", "since", "while", "after", 
 _REPORTING = frozenset({"said", "says", "say", "saying", "goes", "go", "going", "went", "asked",
                         "asks", "ask", "like", "thinking", "think", "wonder", "wondering",
                         "question", "told", "tell", "know", "knew", "discuss", "god"})
+# Wh-words that open a main-clause question after an if-clause ("who"/"which" there are
+# mostly relative: "if you find someone who is good at it").
+_MAIN_WH = frozenset({"what", "where", "when", "why", "how"})
 _AGREEMENT_OPENERS = frozenset({"so", "neither", "nor", "as", "than"})
 
 
@@ -143,6 +148,10 @@ _NOT_A_TAG_BEFORE = frozenset({
     "turn", "turned", "go", "went", "the", "it", "them", "this", "him", "her", "me", "us",
     "politically", "very", "perfectly", "so", "right", "correct", "n't", "uh", "um", "oh",
     "okay", "ok", "well", "and", "but", "or", "no", "mhm", "uh-huh", "huh", "hmm", "alright",
+    # the adverb ("about right", "sounds right", "set it up right") and the noun ("a right")
+    "a", "about", "probably", "absolutely", "always", "much", "really", "doing", "done",
+    "seem", "seems", "sound", "sounds", "look", "looks", "feel", "feels", "up", "set",
+    "my", "your", "his", "our", "their", "own", "every", "equal",
 })
 
 
@@ -268,6 +277,8 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
         return nxt in {"exactly", "else", "not", "so"}
     if wh == "who":
         return True  # "who decides", "who else is involved"
+    if wh == "which" and nxt in {"of", "one", "ones"}:
+        return True  # "which of your plants is feeling this the most"
     # what/which/whose + noun: "what kind of car do you drive", but not "what people do is".
     tail = words[i + 1 :]
     for k in range(1, len(tail)):
@@ -279,8 +290,11 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
             if after is None or after not in _TAG_SUBJ or k + 2 < len(tail) - 1:
                 return False
     if wh == "which":
-        # "which seems awful" continues an earlier sentence; "which one do you use" asks.
-        return nxt in {"one", "ones", "of", "kind", "type", "way", "part", "version", "option"}
+        # "which seems awful" continues an earlier sentence; "which one do you use" asks,
+        # and so does "which plan should I put you down for".
+        return nxt in {"one", "ones", "of", "kind", "type", "way", "part", "version", "option"} or (
+            i + 3 < n and words[i + 2] in _MID_AUX and words[i + 3] in _PRON_SUBJ
+            and nxt not in _PRON_SUBJ)
     return True
 
 
@@ -315,10 +329,12 @@ def _after_if_clause(words: Sequence[str], start: int) -> int | None:
         prev = words[j - 1]
         if prev in _PRON_SUBJ or prev in AUX or prev in {"it", "that", "to"}:
             continue  # "if you would", "if I could show"
-        if words[j] in WH and j + 2 < len(words) and words[j + 1] in AUX:
+        if (words[j] in _MAIN_WH and j + 2 < len(words) and words[j + 1] in _MID_AUX
+                and words[j + 2] in _PRON_SUBJ):
             return j  # "if you had a free hand, what would you change"
-        if words[j] in AUX and words[j + 1] in _PRON_SUBJ and words[j] not in {"am"}:
-            return j
+        if (words[j] in AUX and words[j + 1] in _PRON_SUBJ and words[j] not in {"am"}
+                and words[j + 2 : j + 3] != ["imagine"]):
+            return j  # not the exclamative "if ..., can you imagine"
     return None
 
 
@@ -370,6 +386,10 @@ def _form(words: Sequence[str], start: int) -> str:
     return "closed"
 
 
+import os
+_PUNCT_OK = frozenset(os.environ.get("XP_OK", "aux_inversion,request").split(","))
+
+
 def question_shape(
     words: Sequence[str], *, has_question_mark: bool, punctuated: bool = False
 ) -> QuestionShape:
@@ -405,7 +425,7 @@ def question_shape(
         cue = "question_mark"
     # Punctuated text without "?": only an inverted auxiliary or a request form counts.
     if cue == "none" or (punctuated and not has_question_mark
-                         and cue not in {"aux_inversion", "request"}):
+                         and cue not in _PUNCT_OK):
         return QuestionShape(False, None, "none")
     form = "closed" if cue == "tag" else _form(w, start)
     if has_question_mark and cue != "question_mark":
