@@ -68,11 +68,11 @@ class MentionFinder(LexiconComponent):
         for entry, s, e in weak:
             text = doc[s:e].text.lower()
             for other, os_, oe in others[(entry.label, sent_of.get(s, 0))]:
-                if oe <= s or os_ >= e:
-                    if other.tier != "weak" or (entry.label == "decision_maker"
-                                                and doc[os_:oe].text.lower() != text):
-                        out.append(Span(doc, s, e, label=entry.label, kb_id=entry.id))
-                        break
+                apart = oe <= s or os_ >= e
+                if apart and (other.tier != "weak" or (entry.label == "decision_maker"
+                                                       and doc[os_:oe].text.lower() != text)):
+                    out.append(Span(doc, s, e, label=entry.label, kb_id=entry.id))
+                    break
         return out
 
 

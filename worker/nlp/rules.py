@@ -386,10 +386,6 @@ def _form(words: Sequence[str], start: int) -> str:
     return "closed"
 
 
-import os
-_PUNCT_OK = frozenset(os.environ.get("XP_OK", "aux_inversion,request").split(","))
-
-
 def question_shape(
     words: Sequence[str], *, has_question_mark: bool, punctuated: bool = False
 ) -> QuestionShape:
@@ -425,7 +421,7 @@ def question_shape(
         cue = "question_mark"
     # Punctuated text without "?": only an inverted auxiliary or a request form counts.
     if cue == "none" or (punctuated and not has_question_mark
-                         and cue not in _PUNCT_OK):
+                         and cue not in {"aux_inversion", "request"}):
         return QuestionShape(False, None, "none")
     form = "closed" if cue == "tag" else _form(w, start)
     if has_question_mark and cue != "question_mark":
