@@ -1,6 +1,6 @@
 """Measure kind and mention finding on labelled sales-call lines through ``callscore tag``.
 
-    python -m benchmarks.eval_sales [tests/data/sales_utterances.tsv] [--errors 20]
+    python -m benchmarks.eval_sales [FILE.tsv ...] [--errors 20]
 
 The file (written for this project; see its header) has columns
 role, is_question, form, kind, decision_maker, impact, text. Kind is labelled as a
@@ -24,17 +24,33 @@ from pathlib import Path
 from benchmarks.eval_questions import prf, tag
 
 KINDS = ("probing", "canned", "other")
-DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sales_utterances.tsv"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+COLUMNS = {"role", "is_question", "form", "kind", "decision_maker", "impact", "text"}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("tsv", type=Path, nargs="?", default=DEFAULT)
-    ap.add_argument("--errors", type=int, default=20)
+    ap.add_argument("tsv", type=Path, nargs="*",
+                    help="labelled files (default: every tests/data/sales_*.tsv)")
+    ap.add_argument("--errors", type=int, default=20, help="errors listed per file")
     args = ap.parse_args(argv)
-    with args.tsv.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    files = args.tsv or sorted(DATA.glob("sales_*.tsv"))
+    for path in files:
+        if not path.is_file():
+            raise SystemExit(f"{path}: no such file")
+        with path.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))
+        missing = COLUMNS - set(rows[0] if rows else ())
+        if missing:
+            raise SystemExit(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        report(path.name, rows, args.errors)
+        print()
+    return 0
+
+
+def report(name: str, rows: list[dict], n_errors: int) -> None:
+    """Tag ``rows`` and print their figures and first ``n_errors`` errors."""
     results: list[dict] = [{}] * len(rows)
     for role in ("rep", "prospect"):
         idx = [i for i, r in enumerate(rows) if r["role"] == role]
@@ -70,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append(f"{t} {'missed' if gold else 'false'}: {r['text']} "
                               f"{[m['text'] for m in res['mentions'] if m['type'] == t]}")
     p, rc, f = prf(tp, fp, fn)
-    print(f"{len(rows)} lines ({args.tsv.name})")
+    print(f"== {name}: {len(rows)} lines")
     print(f"question detection  P={p:.3f} R={rc:.3f} F1={f:.3f}  (tp={tp} fp={fp} fn={fn})")
     print(f"form accuracy       {form_ok / max(form_n, 1):.3f}  (n={form_n})")
     f1s = []
@@ -87,9 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     for t, (mtp, mfp, mfn) in mention.items():
         mp, mr, mf = prf(mtp, mfp, mfn)
         print(f"{t:<15} mention P={mp:.3f} R={mr:.3f} F1={mf:.3f}")
-    for e in errors[: args.errors]:
+    for e in errors[:n_errors]:
         print("  " + e)
-    return 0
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Form (open/closed) and detection come from the grammar rules in
 :mod:`worker.nlp.rules`. Kind comes from lexicon entries: ``canned`` (leading,
 scripted, pitch-driven), ``other`` (logistics and rapport); every other question
-is ``probing`` (information-seeking). Pitch-script lines match whole questions
+is ``probing`` (information-seeking). A rep's negative question or negative tag
+("isn't that amazing?", "..., don't you?") is ``canned`` by its grammar. Pitch-script lines match whole questions
 fuzzily (rapidfuzz). Questions by prospects are never ``canned``: a prospect's
 "does that make sense?" checks understanding, it does not pitch.
 """
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from worker.lexicon import KIND_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
-from worker.nlp.rules import question_shape
+from worker.nlp.rules import leading_shape, question_shape
 
 __all__ = ["QuestionDetector", "QuestionFinding", "make_question_detector"]
 
@@ -79,6 +80,8 @@ class QuestionDetector(LexiconComponent):
             if hits is None:  # kind patterns only in docs that hold a question
                 hits = self.matches(doc)
             kind, reason = self._kind(sent, hits, role)
+            if kind != "canned" and role == "rep" and (lead := leading_shape(words_of(sent))):
+                kind, reason = "canned", f"rule:{lead}"
             found.append(QuestionFinding(sent.start_char, sent.end_char, sent.text,
                                          shape.form or "closed", kind, shape.cue, reason))
         doc._.cs_questions = found

@@ -19,6 +19,7 @@ __all__ = [
     "QuestionShape",
     "content_start",
     "is_question_start",
+    "leading_shape",
     "question_shape",
 ]
 
@@ -52,11 +53,12 @@ FILLERS = frozenset(
         "plus", "see", "listen", "look", "hi", "hello", "sure", "great", "cool", "good",
         "wow", "gosh", "boy", "gee", "huh-uh", "uh-huh", "mhm", "um-hum",
         "besides", "again", "first", "second", "next", "finally", "just", "quickly", "sorry",
+        "y'know", "yknow",
     }
 )
 # Filler words that open a question only in multi-word markers; single ones above.
 _MULTI_FILLERS: tuple[tuple[str, ...], ...] = (
-    ("you", "know"), ("i", "mean"), ("all", "right"), ("by", "the", "way"),
+    ("you", "know"), ("y'", "know"), ("ya", "know"), ("i", "mean"), ("all", "right"), ("by", "the", "way"),
     ("let", "me", "ask", "you"), ("let", "me", "ask"), ("can", "i", "ask", "you"),
     ("i", "was", "going", "to", "ask"), ("i", "wanted", "to", "ask"), ("and", "then"),
     ("just", "out", "of", "curiosity"), ("out", "of", "curiosity"), ("tell", "me"),
@@ -427,3 +429,21 @@ def question_shape(
     if has_question_mark and cue != "question_mark":
         cue = f"question_mark+{cue}"
     return QuestionShape(True, form, cue)
+
+
+def leading_shape(words: Sequence[str]) -> str | None:
+    """The grammar of a leading question, if it has one.
+
+    A negative question ("Isn't that amazing?", "Wouldn't it be easier ...",
+    "Don't you think ...") and a negative tag ("This is a no-brainer, isn't it")
+    presuppose their answer: from a rep they fish for agreement.
+    """
+    w = _normalise(words)
+    if len(w) < 2:
+        return None
+    start = content_start(w)
+    if start + 2 < len(w) and w[start] in AUX and w[start + 1] in _NEG:
+        return "negative_question"
+    if len(w) >= 4 and w[-1] in _TAG_SUBJ and w[-2] in _NEG and w[-3] in AUX:
+        return "negative_tag"
+    return None
