@@ -4,9 +4,10 @@ Form (open/closed) and detection come from the grammar rules in
 :mod:`worker.nlp.rules`. Kind comes from lexicon entries: ``canned`` (leading,
 scripted, pitch-driven), ``other`` (logistics and rapport); every other question
 is ``probing`` (information-seeking). A rep's negative question or negative tag
-("isn't that amazing?", "..., don't you?") is ``canned`` by its grammar. Pitch-script lines match whole questions
-fuzzily (rapidfuzz). Questions by prospects are never ``canned``: a prospect's
-"does that make sense?" checks understanding, it does not pitch.
+("isn't that amazing?", "..., don't you?") is ``canned`` by its grammar.
+Pitch-script lines match whole questions fuzzily (rapidfuzz). Questions by
+prospects are never ``canned``: a prospect's "does that make sense?" checks
+understanding, it does not pitch.
 """
 
 from __future__ import annotations

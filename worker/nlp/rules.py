@@ -58,7 +58,8 @@ FILLERS = frozenset(
 )
 # Filler words that open a question only in multi-word markers; single ones above.
 _MULTI_FILLERS: tuple[tuple[str, ...], ...] = (
-    ("you", "know"), ("y'", "know"), ("ya", "know"), ("i", "mean"), ("all", "right"), ("by", "the", "way"),
+    ("you", "know"), ("y'", "know"), ("ya", "know"), ("i", "mean"), ("all", "right"),
+    ("by", "the", "way"),
     ("let", "me", "ask", "you"), ("let", "me", "ask"), ("can", "i", "ask", "you"),
     ("i", "was", "going", "to", "ask"), ("i", "wanted", "to", "ask"), ("and", "then"),
     ("just", "out", "of", "curiosity"), ("out", "of", "curiosity"), ("tell", "me"),
