@@ -77,7 +77,9 @@ class Scorer:
         for text, doc in zip(texts, self.pipeline.analyse_texts(texts, [role] * len(texts)),
                              strict=True):
             qs = doc._.cs_questions
-            first = qs[0] if qs else None
+            # The line's question: its first, unless a later one pitches ("Would your
+            # patients like shorter waits? I mean, who wouldn't, right?").
+            first = next((q for q in qs if q.kind == "canned"), qs[0]) if qs else None
             yield {
                 "text": text,
                 "is_question": first is not None,

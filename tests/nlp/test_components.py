@@ -160,11 +160,13 @@ def test_bad_lexicon_fails_naming_file_line_and_field(tmp_path: Path) -> None:
 
 def test_company_pitch_script_matches_fuzzily(tmp_path: Path) -> None:
     (tmp_path / "pitch_script.txt").write_text(
-        "# our script\nHow would your agents feel about never chasing a lost parcel again?\n"
+        "# our script\nHow would your agents feel about parcels that track themselves?\n"
     )
+    line = "so how would your agents feel about parcels which track themselves"
+    (plain,) = Pipeline(Settings()).analyse_texts([line], ["rep"])[0]._.cs_questions
+    assert plain.kind == "probing"  # nothing but the company's script makes it canned
     p = Pipeline(Settings(lexicon_dir=tmp_path))
-    doc = p.analyse_texts(["so how would your agents feel about never chasing lost parcels "
-                           "again"], ["rep"])[0]
+    doc = p.analyse_texts([line], ["rep"])[0]
     (q,) = doc._.cs_questions
     assert q.kind == "canned" and q.kind_reason.startswith("script:")
     assert p.lexicon.version != load_lexicon().version

@@ -1,7 +1,8 @@
-"""Our labelled sales-call lines (tests/data/sales_utterances.tsv) hold their figures.
+"""Our labelled sales-call lines (tests/data/sales_*.tsv) hold their figures.
 
-The lines were written for the project; the figures guard against regressions (the
-held-out sets that judge the NLP are not in the repository).
+The lines were written for the project (tests/data/README.md says by whom and how);
+the figures guard against regressions. The held-out sets that judge the NLP are not
+in the repository.
 """
 
 from __future__ import annotations
@@ -11,13 +12,24 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "sales_utterances.tsv"
-ROWS = list(csv.DictReader(DATA.open(encoding="utf-8"), delimiter="\t"))
+FILES = sorted((Path(__file__).resolve().parents[1] / "data").glob("sales_*.tsv"))
 
 
-@pytest.fixture(scope="module")
-def tagged(tag):
-    return [tag(r["text"], role=r["role"]) for r in ROWS]
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+@pytest.fixture(scope="module", params=FILES, ids=[f.stem for f in FILES])
+def labelled(request, scorer) -> tuple[list[dict], list[dict]]:
+    rows = _rows(request.param)
+    tagged: list[dict] = [{}] * len(rows)
+    for role in ("rep", "prospect"):
+        idx = [i for i, r in enumerate(rows) if r["role"] == role]
+        for i, t in zip(idx, scorer.tag([rows[i]["text"] for i in idx], role=role),
+                        strict=True):
+            tagged[i] = t
+    return rows, tagged
 
 
 def f1(pairs: list[tuple[bool, bool]]) -> float:
@@ -27,26 +39,35 @@ def f1(pairs: list[tuple[bool, bool]]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def test_sales_lines_cover_every_kind_and_unpunctuated_variants() -> None:
-    kinds = {r["kind"] for r in ROWS if r["is_question"] == "1"}
+def test_there_are_several_labelled_sets() -> None:
+    assert len(FILES) >= 4
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_sales_lines_cover_every_kind_and_unpunctuated_variants(path: Path) -> None:
+    rows = _rows(path)
+    kinds = {r["kind"] for r in rows if r["is_question"] == "1"}
     assert kinds == {"probing", "canned", "other"}
-    assert sum(r["text"] == r["text"].lower() and "?" not in r["text"] for r in ROWS) >= 20
+    assert sum(r["text"] == r["text"].lower() and "?" not in r["text"] for r in rows) >= 20
 
 
-def test_question_detection_on_sales_lines(tagged) -> None:
-    pairs = [(r["is_question"] == "1", t["is_question"]) for r, t in zip(ROWS, tagged, strict=True)]
+def test_question_detection_on_sales_lines(labelled) -> None:
+    rows, tagged = labelled
+    pairs = [(r["is_question"] == "1", t["is_question"]) for r, t in zip(rows, tagged, strict=True)]
     assert f1(pairs) >= 0.9
 
 
-def test_kind_macro_f1_on_sales_questions(tagged) -> None:
-    found = [(r["kind"], t["kind"]) for r, t in zip(ROWS, tagged, strict=True)
+def test_kind_macro_f1_on_sales_questions(labelled) -> None:
+    rows, tagged = labelled
+    found = [(r["kind"], t["kind"]) for r, t in zip(rows, tagged, strict=True)
              if r["is_question"] == "1" and t["is_question"]]
     scores = [f1([(g == k, p == k) for g, p in found]) for k in ("probing", "canned", "other")]
     assert sum(scores) / 3 >= 0.85, scores
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])
-def test_mention_f1_on_sales_lines(tagged, mention: str) -> None:
+def test_mention_f1_on_sales_lines(labelled, mention: str) -> None:
+    rows, tagged = labelled
     pairs = [(r[mention] == "1", any(m["type"] == mention for m in t["mentions"]))
-             for r, t in zip(ROWS, tagged, strict=True)]
+             for r, t in zip(rows, tagged, strict=True)]
     assert f1(pairs) >= 0.85
