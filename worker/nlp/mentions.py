@@ -50,7 +50,7 @@ class MentionFinder(LexiconComponent):
     @staticmethod
     def _supported(doc: Doc, weak: list[tuple[LexiconEntry, int, int]],
                    hits: list[tuple[LexiconEntry, int, int]]) -> list[Span]:
-        """Weak matches whose sentence also holds a strong or cue match of their label.
+        """Weak matches with a strong or cue match of their label in or next to their sentence.
 
         "Your CFO" is talk of a decision-maker next to "approve" or "budget", not in
         "my boss is out this week"; "forty thousand" is impact next to "cost" or
@@ -58,16 +58,17 @@ class MentionFinder(LexiconComponent):
         ("the CIO and someone from finance").
         """
         sent_of: dict[int, int] = {}
-        for sent in doc.sents:
-            sent_of.update(dict.fromkeys(range(sent.start, sent.end), sent.start))
-        # Support comes from another stretch of the sentence: a word is never its own cue.
-        others: dict[tuple[str, int], list[tuple[LexiconEntry, int, int]]] = {}
-        for entry, s, e in hits:
-            others.setdefault((entry.label, sent_of.get(s, 0)), []).append((entry, s, e))
+        for k, sent in enumerate(doc.sents):
+            sent_of.update(dict.fromkeys(range(sent.start, sent.end), k))
+        # Support comes from another stretch of the sentence or a neighbouring one
+        # ("... forward it to my director? She'll want to see it before it's signed."):
+        # a word is never its own cue.
         out = []
         for entry, s, e in weak:
             text = doc[s:e].text.lower()
-            for other, os_, oe in others[(entry.label, sent_of.get(s, 0))]:
+            near = [(o, os_, oe) for o, os_, oe in hits if o.label == entry.label
+                    and abs(sent_of.get(os_, 0) - sent_of.get(s, 0)) <= 1]
+            for other, os_, oe in near:
                 apart = oe <= s or os_ >= e
                 if apart and (other.tier != "weak" or (entry.label == "decision_maker"
                                                        and doc[os_:oe].text.lower() != text)):

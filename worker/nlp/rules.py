@@ -53,7 +53,7 @@ FILLERS = frozenset(
         "plus", "see", "listen", "look", "hi", "hello", "sure", "great", "cool", "good",
         "wow", "gosh", "boy", "gee", "huh-uh", "uh-huh", "mhm", "um-hum",
         "besides", "again", "first", "second", "next", "finally", "just", "quickly", "sorry",
-        "y'know", "yknow",
+        "y'know", "yknow", "wait",
     }
 )
 # Filler words that open a question only in multi-word markers; single ones above.
@@ -415,6 +415,8 @@ def question_shape(
         cue = "aux_inversion"
     elif _request(w, start):
         cue = "request"
+    elif w[start : start + 2] == ["want", "me"] and len(w) > start + 3:
+        cue = "aux_inversion"  # "(do you) want me to drop the link in the chat"
     elif _tag_question(w):
         cue = "tag"
     elif (main := _after_if_clause(w, start)) is not None:
