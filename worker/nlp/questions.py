@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from worker.lexicon import KIND_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
-from worker.nlp.rules import leading_shape, question_shape
+from worker.nlp.rules import question_shape
 
 __all__ = ["QuestionDetector", "QuestionFinding", "make_question_detector"]
 
@@ -81,8 +81,8 @@ class QuestionDetector(LexiconComponent):
             if hits is None:  # kind patterns only in docs that hold a question
                 hits = self.matches(doc)
             kind, reason = self._kind(sent, hits, role)
-            if kind != "canned" and role == "rep" and (lead := leading_shape(words_of(sent))):
-                kind, reason = "canned", f"rule:{lead}"
+            if kind != "canned" and role == "rep" and shape.leading:
+                kind, reason = "canned", f"rule:{shape.leading}"
             found.append(QuestionFinding(sent.start_char, sent.end_char, sent.text,
                                          shape.form or "closed", kind, shape.cue, reason))
         doc._.cs_questions = found

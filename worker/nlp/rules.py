@@ -19,7 +19,6 @@ __all__ = [
     "QuestionShape",
     "content_start",
     "is_question_start",
-    "leading_shape",
     "question_shape",
 ]
 
@@ -126,6 +125,8 @@ class QuestionShape:
     is_question: bool
     form: str | None  # "open" | "closed" | None
     cue: str  # the rule that fired, for explanations and error analysis
+    # "negative_question" / "negative_tag": a shape that presupposes its answer
+    leading: str | None = None
 
 
 _NEG_CONTRACTIONS = {
@@ -301,10 +302,15 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
     return True
 
 
+def _negative_tag(words: Sequence[str]) -> bool:
+    """True when the sentence ends in a negative tag: "..., isn't it", "..., don't you"."""
+    return len(words) >= 4 and words[-1] in _TAG_SUBJ and words[-2] in _NEG and words[-3] in AUX
+
+
 def _tag_question(words: Sequence[str]) -> bool:
     """True for a declarative with a question tag: "..., isn't it", "you do, don't you"."""
     n = len(words)
-    if n >= 4 and words[-1] in _TAG_SUBJ and words[-2] in _NEG and words[-3] in AUX:
+    if _negative_tag(words):
         return True
     if (n >= 4 and words[-1] in _PRON_SUBJ and words[-2] in AUX
             and words[-3] not in _AGREEMENT_OPENERS and words[-3] not in _PRON_SUBJ
@@ -431,22 +437,18 @@ def question_shape(
     form = "closed" if cue == "tag" else _form(w, start)
     if has_question_mark and cue != "question_mark":
         cue = f"question_mark+{cue}"
-    return QuestionShape(True, form, cue)
+    return QuestionShape(True, form, cue, _leading(w, content_start(w)))
 
 
-def leading_shape(words: Sequence[str]) -> str | None:
-    """The grammar of a leading question, if it has one.
+def _leading(w: Sequence[str], start: int) -> str | None:
+    """The grammar of a leading question, if it has one (``w`` normalised).
 
     A negative question ("Isn't that amazing?", "Wouldn't it be easier ...",
     "Don't you think ...") and a negative tag ("This is a no-brainer, isn't it")
     presuppose their answer: from a rep they fish for agreement.
     """
-    w = _normalise(words)
-    if len(w) < 2:
-        return None
-    start = content_start(w)
     if start + 2 < len(w) and w[start] in AUX and w[start + 1] in _NEG:
         return "negative_question"
-    if len(w) >= 4 and w[-1] in _TAG_SUBJ and w[-2] in _NEG and w[-3] in AUX:
+    if _negative_tag(w):
         return "negative_tag"
     return None
