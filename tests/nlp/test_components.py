@@ -170,3 +170,16 @@ def test_company_pitch_script_matches_fuzzily(tmp_path: Path) -> None:
     (q,) = doc._.cs_questions
     assert q.kind == "canned" and q.kind_reason.startswith("script:")
     assert p.lexicon.version != load_lexicon().version
+
+
+def test_default_lexicons_hold_no_duplicate_entries() -> None:
+    lexicon = load_lexicon()
+    seen: set[tuple[str, str, str]] = set()
+    strong = {(e.label, e.phrase.lower()) for e in lexicon.entries
+              if e.phrase and e.tier == "strong"}
+    for e in lexicon.entries:
+        key = (e.label, e.phrase.lower() if e.phrase else repr(e.pattern), e.tier)
+        assert key not in seen, f"{e.id} repeats an entry"
+        seen.add(key)
+        # a strong entry already lets weak ones count: a cue copy of it is dead weight
+        assert not (e.tier == "cue" and e.phrase and (e.label, e.phrase.lower()) in strong), e.id
