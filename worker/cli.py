@@ -401,8 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
         "tag", help="tag utterances from stdin, one JSON object per line",
         description="Read UTF-8 lines from stdin, one utterance each; write one JSON object per "
                     'line, in order: {"text", "is_question", "form", "kind", "mentions"}. form '
-                    "and kind describe the first question of the line (null when none). This is "
-                    "the contract the NLP is measured with (see benchmarks/eval_questions.py).")
+                    "and kind describe the line's question: its first, or a later one that is "
+                    "canned (null when none). This is the contract the NLP is measured with "
+                    "(see benchmarks/eval_questions.py).")
     p.add_argument("--role", choices=["rep", "prospect"], default="rep",
                    help="judge kinds as said by this role (default: rep)")
     p.set_defaults(func=cmd_tag)
