@@ -370,6 +370,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- parser
 
+def _add_broker_argument(p: argparse.ArgumentParser) -> None:
+    """The ``--broker`` option of the commands that talk to Kafka."""
+    p.add_argument("--broker", metavar="URL", help="Kafka broker URL (default: "
+                   "CALLSCORE_BROKER_URL, else kafka://localhost:9092)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="callscore",
@@ -455,9 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "messages go to the dead-letter topic with their reason. Serves /health "
                     "and /metrics on the web port. Stop with SIGTERM or Ctrl-C.",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG)
-    p.add_argument("--broker", metavar="URL",
-                   help="Kafka broker URL (default: CALLSCORE_BROKER_URL, else "
-                        "kafka://localhost:9092)")
+    _add_broker_argument(p)
     p.add_argument("--web-port", type=int, metavar="PORT",
                    help="web server port (default: CALLSCORE_WEB_PORT, else 6066)")
     p.add_argument("--concurrency", type=int, metavar="N",
@@ -471,8 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "JSON and publish them to the transcripts topic (key = deal id).",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG)
     p.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or directories")
-    p.add_argument("--broker", metavar="URL", help="Kafka broker URL (default: "
-                   "CALLSCORE_BROKER_URL, else kafka://localhost:9092)")
+    _add_broker_argument(p)
     p.add_argument("--rep", action="append", default=[], metavar="NAME",
                    help="the rep's name as it appears in the transcript (repeatable)")
     p.set_defaults(func=cmd_publish)
