@@ -78,6 +78,26 @@ def test_punctuated_text_trusts_missing_question_mark_except_inversion() -> None
     assert shape("Is she spayed.", punctuated=True).is_question
 
 
+@pytest.mark.parametrize("text", [
+    "What kind of wok do you have,", "how old is your daughter.",
+    "Well, how did you get into this program.",
+    "What do you think about that.", "each one puts on a few pounds, doesn't it.",
+    "Kind of fun, isn't it.",
+])
+def test_plain_questions_stand_without_their_question_mark(text: str) -> None:
+    s = shape(text, punctuated=True)
+    assert s.is_question and s.cue in {"wh_start", "tag"}
+
+
+@pytest.mark.parametrize("text", [
+    "Why don't you go first.", "So, uh, what happens is you pay six hundred dollars.",
+    "What I do is, you know,", "but that wasn't it.", "The immediacy just isn't there.",
+    "what have you done today.", "What is it,",
+])
+def test_plain_question_rule_leaves_look_alikes(text: str) -> None:
+    assert not shape(text, punctuated=True).is_question
+
+
 def test_content_start_skips_fillers_and_markers() -> None:
     words = ["so", "uh", "you", "know", "how", "do", "you"]
     assert words[content_start(words)] == "how"

@@ -115,6 +115,11 @@ _REPORTING = frozenset({"said", "says", "say", "saying", "goes", "go", "going", 
 # mostly relative: "if you find someone who is good at it").
 _MAIN_WH = frozenset({"what", "where", "when", "why", "how"})
 _AGREEMENT_OPENERS = frozenset({"so", "neither", "nor", "as", "than"})
+# For questions without their "?" (_plain_question).
+_PLAIN_WH = frozenset({"what", "how", "why", "where", "when", "who", "which"})
+_LISTENER = frozenset({"you", "your", "y'all", "yall", "ya", "u"})
+_PLAIN_TAG_SUBJ = frozenset({"it", "you", "they", "he", "she", "we", "there"})
+_PLAIN_TAG_NOT_AFTER = frozenset({"just", "really", "still", "simply"})
 
 
 
@@ -401,7 +406,9 @@ def question_shape(
     """Decide whether one sentence is a question, and its form.
 
     Where the text is punctuated, its "?" marks are trusted: a sentence without
-    one is a question only when its auxiliary is inverted ("Is she spayed.").
+    one is a question only when its auxiliary is inverted ("Is she spayed."), or
+    when it is a plain wh-question to the listener or ends in a negative tag
+    (``_plain_question``: "what kind of wok do you have,").
     Unpunctuated text (speech-to-text output) gets every rule.
 
     Args:
@@ -430,14 +437,55 @@ def question_shape(
         start = main
     elif has_question_mark:
         cue = "question_mark"
-    # Punctuated text without "?": only an inverted auxiliary or a request form counts.
+    # Punctuated text without "?": only an inverted auxiliary, a request form and the
+    # plainest wh-questions and tags count (transcribers drop "?" on cut-off turns).
     if cue == "none" or (punctuated and not has_question_mark
-                         and cue not in {"aux_inversion", "request"}):
+                         and cue not in {"aux_inversion", "request"}
+                         and not _plain_question(w, start, cue)):
         return QuestionShape(False, None, "none")
     form = "closed" if cue == "tag" else _form(w, start)
     if has_question_mark and cue != "question_mark":
         cue = f"question_mark+{cue}"
     return QuestionShape(True, form, cue, _leading(w, content_start(w)))
+
+
+def _plain_question(w: Sequence[str], start: int, cue: str) -> bool:
+    """A question plain enough to stand without its "?" (``w`` normalised).
+
+    A wh-word, at most one word or "kind of X", an auxiliary, then the listener:
+    "What kind of wok do you have,", "how old is your daughter." Not the suggestion
+    "why don't you go first", nor the cleft "what happens is you pay ...". Or a
+    negative tag after a clause: "that explains it, doesn't it." (not "that wasn't it").
+    """
+    n = len(w)
+    if cue == "tag":
+        return (_negative_tag(w) and n >= 5 and w[-1] in _PLAIN_TAG_SUBJ
+                and w[-4] not in _SUBJ and w[-4] not in _PLAIN_TAG_NOT_AFTER)
+    if cue != "wh_start" or w[start] not in _PLAIN_WH:
+        return False
+    if w[start : start + 3] == ["what", "have", "you"]:
+        return False  # the idiom "and what have you"
+    j = start + 1
+    middle = False
+    if w[j : j + 2] in (["kind", "of"], ["sort", "of"], ["type", "of"]):
+        j += 3
+        middle = True
+    elif j < n and w[j] not in AUX and w[j] not in _SUBJ:
+        j += 1
+        middle = True
+    if j >= n or w[j] not in _MID_AUX | {"was"}:
+        return False
+    aux = w[j]
+    j += 1
+    if j < n and w[j] in _NEG:
+        if w[start] == "why":
+            return False  # "why don't you go first": a suggestion
+        j += 1
+    if j >= n or w[j] not in _LISTENER:
+        return False
+    if w[j + 1 : j + 2] == ["call"]:
+        return False  # searching for a word: "what do you call it."
+    return not (middle and aux in {"is", "was"} and w[j] != "your")
 
 
 def _leading(w: Sequence[str], start: int) -> str | None:
