@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("tsv", type=Path, nargs="*",
                     help="labelled files (default: every tests/data/sales_*.tsv)")
     ap.add_argument("--errors", type=int, default=20, help="errors listed per file")
+    ap.add_argument("--kind-role", choices=("all", "rep"), default="all",
+                    help="whose questions the kind figures cover (default: all; the score "
+                         "uses the rep's)")
     args = ap.parse_args(argv)
     files = args.tsv or sorted(DATA.glob("sales_*.tsv"))
     for path in files:
@@ -44,12 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         missing = COLUMNS - set(rows[0] if rows else ())
         if missing:
             raise SystemExit(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        report(path.name, rows, args.errors)
+        report(path.name, rows, args.errors, kind_role=args.kind_role)
         print()
     return 0
 
 
-def report(name: str, rows: list[dict], n_errors: int) -> None:
+def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all") -> None:
     """Tag ``rows`` and print their figures and first ``n_errors`` errors."""
     results: list[dict] = [{}] * len(rows)
     for role in ("rep", "prospect"):
@@ -68,9 +71,10 @@ def report(name: str, rows: list[dict], n_errors: int) -> None:
             tp += 1
             form_n += 1
             form_ok += res["form"] == r["form"]
-            confusion[(r["kind"], res["kind"])] += 1
-            if res["kind"] != r["kind"]:
-                errors.append(f"kind {r['kind']}->{res['kind']}: {r['text']}")
+            if kind_role in ("all", r["role"]):
+                confusion[(r["kind"], res["kind"])] += 1
+                if res["kind"] != r["kind"]:
+                    errors.append(f"kind {r['kind']}->{res['kind']}: {r['text']}")
         elif res["is_question"]:
             fp += 1
             errors.append(f"not a question, found one: {r['text']}")

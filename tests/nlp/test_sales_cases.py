@@ -57,18 +57,32 @@ def test_question_detection_on_sales_lines(labelled) -> None:
     assert f1(pairs) >= 0.9
 
 
-def test_kind_macro_f1_on_sales_questions(labelled) -> None:
+# The writers of sets l-o were told that probing asks about the prospect's situation, so
+# they labelled every prospect question "other"; their kinds are judged on the rep's
+# questions (the ones a score uses).
+REP_KINDS_ONLY = {"sales_blind_l", "sales_blind_m", "sales_blind_n", "sales_heldout_o"}
+
+
+def test_kind_macro_f1_on_sales_questions(labelled, request) -> None:
     rows, tagged = labelled
+    name = request.node.callspec.id
     found = [(r["kind"], t["kind"]) for r, t in zip(rows, tagged, strict=True)
-             if r["is_question"] == "1" and t["is_question"]]
+             if r["is_question"] == "1" and t["is_question"]
+             and (name not in REP_KINDS_ONLY or r["role"] == "rep")]
     scores = [f1([(g == k, p == k) for g, p in found]) for k in ("probing", "canned", "other")]
-    assert sum(scores) / 3 >= 0.85, scores
+    assert sum(scores) / 3 >= FLOORS.get((name, "kind"), 0.85), scores
 
 
-# The held-out sets were measured once with the lexicons of this commit and never tuned
-# on; they stay at what they measured (tests/data/README.md), below the 0.85 target.
+# The held-out sets were measured once with the lexicons of the commit that added them
+# and never tuned on; they stay at what they measured (tests/data/README.md), below the
+# 0.85 target. Sets l-n hold what they measured before tuning, until they are tuned on.
 FLOORS = {("sales_heldout_j", "decision_maker"): 0.78, ("sales_heldout_j", "impact"): 0.80,
-          ("sales_heldout_k", "decision_maker"): 0.73, ("sales_heldout_k", "impact"): 0.83}
+          ("sales_heldout_k", "decision_maker"): 0.73, ("sales_heldout_k", "impact"): 0.83,
+          ("sales_blind_l", "kind"): 0.80, ("sales_blind_l", "impact"): 0.75,
+          ("sales_blind_m", "kind"): 0.83, ("sales_blind_m", "decision_maker"): 0.81,
+          ("sales_blind_m", "impact"): 0.81, ("sales_blind_n", "impact"): 0.84,
+          ("sales_heldout_o", "kind"): 0.84, ("sales_heldout_o", "decision_maker"): 0.81,
+          ("sales_heldout_o", "impact"): 0.72}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])
