@@ -44,13 +44,14 @@ class LexiconEntry(BaseModel):
         default="anywhere",
         description="'whole': the phrase must make up most of the question ('how are you').",
     )
-    tier: Literal["strong", "weak", "cue"] = Field(
+    tier: Literal["strong", "weak", "cue", "block"] = Field(
         default="strong",
         description=(
             "Mentions only. 'strong' counts on its own ('final say'); 'weak' counts only in "
             "a sentence that also holds a strong or cue entry of its label, or (decision "
             "makers) a second weak one ('your CFO' + 'approve'); 'cue' is never a mention "
-            "itself, it only lets weak ones count."
+            "itself, it only lets weak ones count; 'block' is a phrase in which no entry of "
+            "its label counts ('I lost you there' is no loss)."
         ),
     )
     roles: list[Literal["rep", "prospect", "other"]] | None = None

@@ -123,6 +123,40 @@ def test_weak_mentions_count_next_to_a_cue(tag, text: str, type_: str, span: str
     assert any(span in m["text"] for m in hits), hits
 
 
+@pytest.mark.parametrize(
+    ("text", "type_"),
+    [
+        ("You still there? I think I lost you for a second.", "impact"),
+        ("Are you able to sign in to the sandbox with the credentials I emailed?",
+         "decision_maker"),
+        ("Your IT director mentioned he runs marathons, which, respect.", "decision_maker"),
+    ],
+)
+def test_block_phrases_and_one_title_are_no_mention(tag, text: str, type_: str) -> None:
+    assert [m for m in tag(text)["mentions"] if m["type"] == type_] == []
+
+
+def test_block_tier_silences_only_its_own_stretch(tag) -> None:
+    hits = tag("Sorry, I lost you. We lost two clients over this last year.")["mentions"]
+    assert [m["text"] for m in hits if m["type"] == "impact"] == ["lost two clients"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Should I, uh, send the login to you or to, to Mike in dispatch?", "other"),
+        ("should i uh send the login to you or to to mike in dispatch", "other"),
+        ("Would Thursday at, like, ten-thirty Central work for a follow-up?", "other"),
+        ("What practice wouldn't want, like, a fuller schedule?", "canned"),
+        ("If we, um, knocked the onboarding down to a week, would you sign this month?",
+         "canned"),
+        ("Who else would need to weigh in before you switched vendors?", "probing"),
+    ],
+)
+def test_kinds_read_through_hesitations_and_restarts(tag, text: str, kind: str) -> None:
+    assert tag(text)["kind"] == kind
+
+
 def test_tier_is_for_mention_entries_only(tmp_path: Path) -> None:
     (tmp_path / "ours.jsonl").write_text(
         '{"id": "a", "label": "canned", "phrase": "ok then", "tier": "weak"}\n')

@@ -73,16 +73,11 @@ def test_kind_macro_f1_on_sales_questions(labelled, request) -> None:
     assert sum(scores) / 3 >= FLOORS.get((name, "kind"), 0.85), scores
 
 
-# The held-out sets were measured once with the lexicons of the commit that added them
-# and never tuned on; they stay at what they measured (tests/data/README.md), below the
-# 0.85 target. Sets l-n hold what they measured before tuning, until they are tuned on.
-FLOORS = {("sales_heldout_j", "decision_maker"): 0.78, ("sales_heldout_j", "impact"): 0.80,
-          ("sales_heldout_k", "decision_maker"): 0.73, ("sales_heldout_k", "impact"): 0.83,
-          ("sales_blind_l", "kind"): 0.80, ("sales_blind_l", "impact"): 0.75,
-          ("sales_blind_m", "kind"): 0.83, ("sales_blind_m", "decision_maker"): 0.81,
-          ("sales_blind_m", "impact"): 0.81, ("sales_blind_n", "impact"): 0.84,
-          ("sales_heldout_o", "kind"): 0.84, ("sales_heldout_o", "decision_maker"): 0.81,
-          ("sales_heldout_o", "impact"): 0.72}
+# The held-out sets were last measured with the lexicons of the commit that set these
+# floors and never tuned on; they stay at what they measured (tests/data/README.md),
+# where that is below the 0.85 target.
+FLOORS = {("sales_heldout_j", "decision_maker"): 0.82, ("sales_heldout_j", "impact"): 0.81,
+          ("sales_heldout_k", "decision_maker"): 0.79, ("sales_heldout_o", "impact"): 0.75}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])

@@ -39,6 +39,11 @@ class MentionFinder(LexiconComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         hits = self.matches(doc)
+        blocked = {(entry.label, i) for entry, s, e in hits if entry.tier == "block"
+                   for i in range(s, e)}
+        if blocked:  # "I lost you there", "who has time for that": no entry counts inside
+            hits = [(entry, s, e) for entry, s, e in hits if entry.tier != "block"
+                    and not any((entry.label, i) in blocked for i in range(s, e))]
         spans = [Span(doc, s, e, label=entry.label, kb_id=entry.id)
                  for entry, s, e in hits if entry.tier == "strong"]
         weak = [(entry, s, e) for entry, s, e in hits if entry.tier == "weak"]
@@ -70,7 +75,10 @@ class MentionFinder(LexiconComponent):
                     and abs(sent_of.get(os_, 0) - sent_of.get(s, 0)) <= 1]
             for other, os_, oe in near:
                 apart = oe <= s or os_ >= e
+                # Two roles support each other only as two people, not as one title
+                # ("the CIO and finance", not "your IT director").
                 if apart and (other.tier != "weak" or (entry.label == "decision_maker"
+                                                       and (oe < s or os_ > e)
                                                        and doc[os_:oe].text.lower() != text)):
                     out.append(Span(doc, s, e, label=entry.label, kb_id=entry.id))
                     break

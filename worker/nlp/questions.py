@@ -51,6 +51,36 @@ def words_of(span: Span) -> list[str]:
     return [t.text for t in span if not t.is_punct and not t.is_space]
 
 
+_HESITATIONS = frozenset({"uh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hmm", "mm"})
+
+
+def fluent_words(span: Span) -> list[str] | None:
+    """The span's words without hesitations, punctuation and restarts, if it has any.
+
+    "Should I, uh, send the login to, to Mike?" reads "should I send the login to
+    Mike": kind phrases match the sentence the speaker meant. None when nothing
+    changes (the sentence is matched as it is).
+    """
+    words = words_of(span)
+    out: list[str] = []
+    for w in words:
+        low = w.lower()
+        if low in _HESITATIONS or (out and low == out[-1].lower()):
+            continue
+        out.append(w)
+    # two-word restarts: "can you, can you see"
+    i = 0
+    while i + 2 < len(out):
+        if out[i].lower() == out[i + 2].lower() and i + 3 < len(out) \
+                and out[i + 1].lower() == out[i + 3].lower():
+            del out[i + 2 : i + 4]
+        else:
+            i += 1
+    if len(out) == len(words) and not any(t.is_punct for t in span[:-1]):
+        return None
+    return out
+
+
 def _covers_most(span: Span, start: int, end: int) -> bool:
     """Whether tokens [start, end) make up most of the sentence's words."""
     total = len(words_of(span))
@@ -90,18 +120,23 @@ class QuestionDetector(LexiconComponent):
 
     def _kind(self, sent: Span, hits: list[tuple[LexiconEntry, int, int]],
               role: str) -> tuple[str, str]:
+        found = [(entry, _covers_most(sent, s, e)) for entry, s, e in hits
+                 if sent.start <= s and e <= sent.end]
+        fluent = fluent_words(sent)
+        if fluent:  # also match the sentence without its "uh"s and restarts
+            clean = self.nlp.make_doc(" ".join(fluent))
+            found += [(entry, (e - s) >= 0.6 * len(clean))
+                      for entry, s, e in self.matches(clean)]
         best: tuple[str, str] | None = None
         best_covers_most = False
-        for entry, s, e in hits:
-            if s < sent.start or e > sent.end:
-                continue
+        for entry, covers_most in found:
             if entry.roles is not None and role not in entry.roles:
                 continue
-            if entry.scope == "whole" and not _covers_most(sent, s, e):
+            if entry.scope == "whole" and not covers_most:
                 continue
             if best is None or self.rank(entry.label) < self.rank(best[0]):
                 best = (entry.label, entry.id)
-                best_covers_most = _covers_most(sent, s, e)
+                best_covers_most = covers_most
         if (best is None or best[0] != "canned") and role == "rep":
             fuzzy = self.script.match(sent.text)
             if fuzzy is not None:

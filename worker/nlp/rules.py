@@ -115,6 +115,11 @@ _REPORTING = frozenset({"said", "says", "say", "saying", "goes", "go", "going", 
 # mostly relative: "if you find someone who is good at it").
 _MAIN_WH = frozenset({"what", "where", "when", "why", "how"})
 _AGREEMENT_OPENERS = frozenset({"so", "neither", "nor", "as", "than"})
+# "if I could / if we got ...": the seller's offer that opens a conditional close.
+_OFFER_VERBS = frozenset({"could", "can", "get", "got", "put", "show", "showed", "give", "gave",
+                          "make", "made", "throw", "threw", "were", "did", "bring", "brought",
+                          "find", "found", "take", "took", "cut", "save", "saved", "help",
+                          "helped", "knock", "knocked", "sharpen", "sharpened", "guarantee"})
 # For questions without their "?" (_plain_question).
 _PLAIN_WH = frozenset({"what", "how", "why", "where", "when", "who", "which"})
 _LISTENER = frozenset({"you", "your", "y'all", "yall", "ya", "u"})
@@ -493,10 +498,14 @@ def _leading(w: Sequence[str], start: int) -> str | None:
 
     A negative question ("Isn't that amazing?", "Wouldn't it be easier ...",
     "Don't you think ...") and a negative tag ("This is a no-brainer, isn't it")
-    presuppose their answer: from a rep they fish for agreement.
+    presuppose their answer: from a rep they fish for agreement. So does the
+    conditional offer ("If I could cut that in half, would you move this month?").
     """
     if start + 2 < len(w) and w[start] in AUX and w[start + 1] in _NEG:
         return "negative_question"
+    if (start + 3 < len(w) and w[start] == "if" and w[start + 1] in {"i", "we"}
+            and w[start + 2] in _OFFER_VERBS and _after_if_clause(w, start) is not None):
+        return "conditional_offer"  # "if I could show you ..., would you ...?"
     if _negative_tag(w):
         return "negative_tag"
     return None
