@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
+from spacy.matcher import Matcher
 
 from worker.errors import LexiconError
 from worker.lexicon import load_lexicon
 from worker.nlp.pipeline import Pipeline
 from worker.settings import Settings
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.mark.parametrize(
@@ -217,3 +221,26 @@ def test_default_lexicons_hold_no_duplicate_entries() -> None:
         seen.add(key)
         # a strong entry already lets weak ones count: a cue copy of it is dead weight
         assert not (e.tier == "cue" and e.phrase and (e.label, e.phrase.lower()) in strong), e.id
+
+
+def test_gated_patterns_find_what_one_plain_matcher_finds(pipeline) -> None:
+    """Skipping docs that lack a pattern's words loses no match (all labelled lines)."""
+    texts = [row["text"] for path in sorted(DATA.glob("sales_*.tsv"))
+             for row in csv.DictReader(path.open(encoding="utf-8"), delimiter="\t")]
+    nlp = pipeline.nlp
+    for name in ("callscore_questions", "callscore_mentions"):
+        component = nlp.get_pipe(name)
+        assert len(component.gated) > 0
+        plain = Matcher(nlp.vocab)
+        for entry in component.entries.values():
+            if entry.pattern is not None:
+                plain.add(entry.id, [entry.pattern])
+        n_found = 0
+        for doc in nlp.tokenizer.pipe(texts):
+            strings = nlp.vocab.strings
+            want = sorted((strings[m], s, e) for m, s, e in plain(doc))
+            got = sorted((entry.id, s, e) for entry, s, e in component.matches(doc)
+                         if entry.pattern is not None)
+            assert got == want, doc.text
+            n_found += len(want)
+        assert n_found > 100

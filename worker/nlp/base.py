@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from spacy.attrs import LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -39,7 +40,11 @@ class LexiconComponent:
         """Forget every entry."""
         self.entries: dict[str, LexiconEntry] = {}
         self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        self.matcher = Matcher(self.nlp.vocab)
+        self.matcher = Matcher(self.nlp.vocab)  # patterns that may start on any token
+        # Patterns that name some of their words run only on docs that hold a word of each
+        # such token of some pattern: a Matcher pays for every pattern at every token.
+        self.gated = Matcher(self.nlp.vocab)
+        self.requirements: list[list[frozenset[int]]] = []  # per pattern, word hashes
         self.script = FuzzyScript([], threshold=self.fuzzy_threshold)
 
     def add_patterns(self, entries: Iterable[LexiconEntry]) -> None:
@@ -53,6 +58,11 @@ class LexiconComponent:
                 fuzzy.append(entry)
             elif entry.phrase is not None:
                 self.phrase_matcher.add(entry.id, [self.nlp.make_doc(entry.phrase)])
+            elif required := _required_words(entry.pattern):
+                self.gated.add(entry.id, [entry.pattern])
+                strings = self.nlp.vocab.strings
+                self.requirements.append([frozenset(strings.add(w) for w in words)
+                                          for words in required])
             else:
                 self.matcher.add(entry.id, [entry.pattern])
         self.script = FuzzyScript(fuzzy, threshold=self.fuzzy_threshold)
@@ -65,7 +75,14 @@ class LexiconComponent:
     def matches(self, doc: Doc) -> list[tuple[LexiconEntry, int, int]]:
         """Every exact (non-fuzzy) match in the doc: entry, token start, token end."""
         strings = self.nlp.vocab.strings
-        found = list(self.phrase_matcher(doc)) + list(self.matcher(doc))
+        found = list(self.phrase_matcher(doc))
+        if len(self.matcher):
+            found += self.matcher(doc)
+        if self.requirements:
+            words = set(doc.to_array([LOWER, NORM, ORTH]).ravel().tolist())
+            if any(all(not words.isdisjoint(need) for need in needs)
+                   for needs in self.requirements):
+                found += self.gated(doc)
         return [(self.entries[strings[m]], s, e) for m, s, e in found]
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -81,3 +98,24 @@ class LexiconComponent:
         lines = (Path(path) / "patterns.jsonl").read_text(encoding="utf-8").splitlines()
         self.initialize(patterns=[json.loads(line) for line in lines if line.strip()])
         return self
+
+
+
+
+def _required_words(pattern: list[dict[str, object]]) -> list[frozenset[str]]:
+    """For each token a match cannot skip and that names its words: those words.
+
+    A doc can hold a match only if it holds a word of every set. Values of ``ORTH`` and
+    ``TEXT`` keep their case; ``LOWER`` and ``NORM`` values are lower-case already.
+    """
+    required = []
+    for token in pattern:
+        if token.get("OP") in ("?", "*", "!"):
+            continue
+        for key in ("LOWER", "NORM", "ORTH", "TEXT"):
+            value = token.get(key)
+            if isinstance(value, str):
+                required.append(frozenset({value}))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                required.append(frozenset(str(w) for w in value["IN"]))  # type: ignore[union-attr]
+    return required

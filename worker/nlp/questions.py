@@ -104,7 +104,7 @@ class QuestionDetector(LexiconComponent):
         found: list[QuestionFinding] = []
         hits: list[tuple[LexiconEntry, int, int]] | None = None  # matched once, if needed
         for sent in doc.sents:
-            has_qm = any(t.text.endswith("?") for t in sent)
+            has_qm = "?" in sent.text
             shape = question_shape(words_of(sent), has_question_mark=has_qm, punctuated=punctuated)
             if not shape.is_question:
                 continue
