@@ -140,6 +140,11 @@ def test_block_phrases_and_one_title_are_no_mention(tag, text: str, type_: str) 
     assert [m for m in tag(text)["mentions"] if m["type"] == type_] == []
 
 
+def test_one_phrase_can_be_both_kinds_of_talk(tag) -> None:
+    types = {m["type"] for m in tag("If we pick wrong, it's my neck on the line.")["mentions"]}
+    assert types == {"decision_maker", "impact"}
+
+
 def test_block_tier_silences_only_its_own_stretch(tag) -> None:
     hits = tag("Sorry, I lost you. We lost two clients over this last year.")["mentions"]
     assert [m["text"] for m in hits if m["type"] == "impact"] == ["lost two clients"]
@@ -155,6 +160,10 @@ def test_block_tier_silences_only_its_own_stretch(tag) -> None:
         ("If we, um, knocked the onboarding down to a week, would you sign this month?",
          "canned"),
         ("Who else would need to weigh in before you switched vendors?", "probing"),
+        # a long if-clause keeps its main clause: the segmenter does not split them
+        ("If I could show you a way to see every machine's status right from your phone, "
+         "would you be open to taking a look next week?", "canned"),
+        ("Did I catch you at a bad time?", "other"),
     ],
 )
 def test_kinds_read_through_hesitations_and_restarts(tag, text: str, kind: str) -> None:

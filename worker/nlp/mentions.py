@@ -2,7 +2,7 @@
 
 Matches lexicon phrases and token patterns (titles, bodies such as "the board" or
 "procurement", "who signs"; money, percentages, time, headcount, risk and
-consequences) and keeps the longest of overlapping matches. Results go to
+consequences) and keeps the longest of overlapping matches of one type. Results go to
 ``doc.spans["callscore_mentions"]``: label = mention type, ``kb_id`` = entry id.
 """
 
@@ -23,8 +23,15 @@ SPANS_KEY = "callscore_mentions"
 
 
 def longest_first(spans: Iterable[Span]) -> list[Span]:
-    """Overlap policy: of overlapping spans keep the longest (then the earliest)."""
-    return filter_spans(list(spans))
+    """Overlap policy: of overlapping spans of one type keep the longest (then the earliest).
+
+    Spans of different types may overlap: "my neck on the line" is talk of who answers
+    for the decision and of what it costs them.
+    """
+    by_label: dict[int, list[Span]] = {}
+    for span in spans:
+        by_label.setdefault(span.label, []).append(span)
+    return [span for group in by_label.values() for span in filter_spans(group)]
 
 
 class MentionFinder(LexiconComponent):

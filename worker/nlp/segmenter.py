@@ -11,7 +11,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from worker.nlp.rules import is_question_start
+from worker.nlp.rules import content_start, is_question_start
 
 __all__ = ["SentenceSegmenter", "make_segmenter"]
 
@@ -61,6 +61,9 @@ class SentenceSegmenter:
             if k - last < (6 if last else 3):
                 continue
             if is_question_start(words[k : k + 8], words[k - 1]):
+                head = [w.lower() for w in words[last:k]]
+                if head[content_start(head)] in {"if", "suppose", "supposing"}:
+                    continue  # the main clause of "if I could ..., would you ...": no split
                 starts[idx[k]] = True
                 last = k
 
