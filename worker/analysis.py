@@ -161,10 +161,13 @@ def _mark_follow_ups(transcripts: Sequence[Transcript], questions: list[list[Que
     """Mark rep questions that build on the prospect's last turn.
 
     A follow-up names it ("you mentioned ...", "tell me more") or shares a content
-    lemma with the prospect's turn just before it (the statistical model's work).
+    word with the prospect's turn just before it. The statistical tagger picks the
+    question's content words; the prospect's turn is only tokenized (a content word of
+    the question found there is picked up, whatever its part of speech there).
     """
     pending: list[tuple[int, int, int]] = []  # (transcript, question index, prospect utt)
     texts: list[str] = []
+    tails: list[str] = []
     for ti, t in enumerate(transcripts):
         roles = {p.speaker: p.role for p in t.participants}
         for qi, q in enumerate(questions[ti]):
@@ -184,10 +187,12 @@ def _mark_follow_ups(transcripts: Sequence[Transcript], questions: list[list[Que
                 continue
             pending.append((ti, qi, prev))
             # The question itself and the end of the prospect's turn: what a follow-up picks up.
-            texts.extend([q.text, t.utterances[prev].text[-_PROSPECT_TAIL_CHARS:]])
+            texts.append(q.text)
+            tails.append(t.utterances[prev].text[-_PROSPECT_TAIL_CHARS:])
     lemmas = pipeline.content_lemmas(texts)
+    heard = pipeline.word_stems(tails)
     for k, (ti, qi, prev) in enumerate(pending):
-        shared = lemmas[2 * k] & lemmas[2 * k + 1]
+        shared = lemmas[k] & heard[k]
         if shared:
             q = questions[ti][qi]
             questions[ti][qi] = q.model_copy(update={"follow_up": True, "follows_utterance": prev})

@@ -100,6 +100,19 @@ class Pipeline:
         with self.nlp.select_pipes(enable=list(RULE_PIPES)):
             return list(self.nlp.pipe(docs, batch_size=self.batch_size))
 
+    def word_stems(self, texts: Sequence[str]) -> list[frozenset[str]]:
+        """Stems of each text's words that are not stop words (the tokenizer only).
+
+        The cheap side of a follow-up test: a question's content word (chosen by the
+        tagger, :meth:`content_lemmas`) found among these stems of the prospect's turn.
+        """
+        return [
+            frozenset(stem(t.norm_) for t in self.nlp.make_doc(text)
+                      if (t.is_alpha or t.like_num) and len(t.text) > 2
+                      and t.norm_ not in self._stop)
+            for text in texts
+        ]
+
     def content_lemmas(self, texts: Sequence[str]) -> list[frozenset[str]]:
         """Stems of each text's content words, chosen by the statistical tagger.
 
