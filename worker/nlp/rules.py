@@ -504,7 +504,7 @@ def _leading(w: Sequence[str], start: int) -> str | None:
     if start + 2 < len(w) and w[start] in AUX and w[start + 1] in _NEG:
         return "negative_question"
     if (start + 3 < len(w) and w[start] == "if" and w[start + 1] in {"i", "we"}
-            and w[start + 2] in _OFFER_VERBS and _after_if_clause(w, start) is not None):
+            and w[start + 2] in _OFFER_VERBS):
         return "conditional_offer"  # "if I could show you ..., would you ...?"
     if _negative_tag(w):
         return "negative_tag"
