@@ -137,3 +137,20 @@ def test_the_speakers_own_hedge_is_not_a_question(text) -> None:
 
 def test_a_real_question_after_a_hedge_is_still_found() -> None:
     assert shape("how should i put it how do you handle returns today").is_question
+
+
+@pytest.mark.parametrize("text", [
+    "so beverly what do you think about drug testing", "jay where do you live in texas",
+    "well from where are you calling", "about how many calls have you made on this system",
+])
+def test_question_after_a_name_or_preposition(text: str) -> None:
+    s = shape(text)
+    assert s.is_question and s.cue == "wh_start" and s.form == "open"
+
+
+@pytest.mark.parametrize("text", [
+    "so uh what happens is you pay six hundred dollars", "the what did you call it the tax",
+    "now what i was you know",
+])
+def test_no_question_after_a_name_look_alike(text: str) -> None:
+    assert not shape(text).is_question

@@ -122,6 +122,8 @@ _OFFER_VERBS = frozenset({"could", "can", "get", "got", "put", "show", "showed",
                           "helped", "knock", "knocked", "sharpen", "sharpened", "guarantee"})
 # For questions without their "?" (_plain_question).
 _PLAIN_WH = frozenset({"what", "how", "why", "where", "when", "who", "which"})
+_WH_PREPOSITIONS = frozenset({"from", "for", "in", "at", "to", "with", "on", "about", "since",
+                              "until", "by"})
 _LISTENER = frozenset({"you", "your", "y'all", "yall", "ya", "u"})
 _PLAIN_TAG_SUBJ = frozenset({"it", "you", "they", "he", "she", "we", "there"})
 _PLAIN_TAG_NOT_AFTER = frozenset({"just", "really", "still", "simply"})
@@ -440,6 +442,9 @@ def question_shape(
     elif (main := _after_if_clause(w, start)) is not None:
         cue = "conditional"
         start = main
+    elif (ask := _addressed_wh(w, start)) is not None:
+        cue = "wh_start"  # "Ellen, what kind of car do you drive", "from where are you calling"
+        start = ask
     elif has_question_mark:
         cue = "question_mark"
     # Punctuated text without "?": only an inverted auxiliary, a request form and the
@@ -452,6 +457,30 @@ def question_shape(
     if has_question_mark and cue != "question_mark":
         cue = f"question_mark+{cue}"
     return QuestionShape(True, form, cue, _leading(w, content_start(w)))
+
+
+def _addressed_wh(w: Sequence[str], start: int) -> int | None:
+    """Where a wh-question to the listener starts after a name or a preposition.
+
+    "Michael, what do you think about ...", "so Julie how do you feel about ...",
+    "from where are you calling", "about how many calls have you made": one word
+    (a name; not a pronoun, auxiliary or marker) or a preposition, a wh-word, at most
+    two words, an auxiliary, then "you"/"your".
+    """
+    n = len(w)
+    if start + 3 >= n or w[start + 1] not in _PLAIN_WH:
+        return None
+    head = w[start]
+    if head not in _WH_PREPOSITIONS and (
+            head in WH or head in AUX or head in _SUBJ or head in FILLERS
+            or head in _EMBEDDING or head in _REPORTING or head in _NEG):
+        return None
+    for j in range(start + 2, min(start + 5, n - 1)):
+        if w[j] in _MID_AUX | {"was"}:
+            return start + 1 if w[j + 1] in _LISTENER else None
+        if w[j] in _SUBJ or w[j] in _NEG:
+            return None
+    return None
 
 
 def _plain_question(w: Sequence[str], start: int, cue: str) -> bool:
