@@ -100,8 +100,6 @@ class LexiconComponent:
         return self
 
 
-
-
 def _required_words(pattern: list[dict[str, object]]) -> list[frozenset[str]]:
     """For each token a match cannot skip and that names its words: those words.
 

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from worker.lexicon import KIND_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
-from worker.nlp.rules import question_shape
+from worker.nlp.rules import HESITATIONS, drop_restarts, question_shape
 
 __all__ = ["QuestionDetector", "QuestionFinding", "make_question_detector"]
 
@@ -51,31 +51,20 @@ def words_of(span: Span) -> list[str]:
     return [t.text for t in span if not t.is_punct and not t.is_space]
 
 
-_HESITATIONS = frozenset({"uh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hmm", "mm"})
-
-
 def fluent_words(span: Span) -> list[str] | None:
     """The span's words without hesitations, punctuation and restarts, if it has any.
 
-    "Should I, uh, send the login to, to Mike?" reads "should I send the login to
-    Mike": kind phrases match the sentence the speaker meant. None when nothing
+    "Should I, uh, send the login to, to Mike?" reads "should i send the login to
+    mike": kind phrases match the sentence the speaker meant. None when nothing
     changes (the sentence is matched as it is).
     """
     words = words_of(span)
     out: list[str] = []
     for w in words:
         low = w.lower()
-        if low in _HESITATIONS or (out and low == out[-1].lower()):
-            continue
-        out.append(w)
-    # two-word restarts: "can you, can you see"
-    i = 0
-    while i + 2 < len(out):
-        if out[i].lower() == out[i + 2].lower() and i + 3 < len(out) \
-                and out[i + 1].lower() == out[i + 3].lower():
-            del out[i + 2 : i + 4]
-        else:
-            i += 1
+        if low not in HESITATIONS and not (out and low == out[-1]):
+            out.append(low)
+    drop_restarts(out)
     if len(out) == len(words) and not any(t.is_punct for t in span[:-1]):
         return None
     return out

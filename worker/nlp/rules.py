@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 __all__ = [
     "AUX",
+    "HESITATIONS",
     "WH",
     "QuestionShape",
     "content_start",
+    "drop_restarts",
     "is_question_start",
     "question_shape",
 ]
@@ -154,7 +156,7 @@ _NEG_CONTRACTIONS = {
 }
 _NEG_CONTRACTIONS.update({"won't": "will", "wont": "will", "can't": "can", "cant": "can",
                           "cannot": "can", "don't": "do", "dont": "do", "ain't": "is"})
-_HESITATIONS = frozenset({"uh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hm", "hmm", "mm"})
+HESITATIONS = frozenset({"uh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hm", "hmm", "mm"})
 _HEDGE_MODALS = frozenset({"shall", "should", "can", "could", "do", "would", "will"})
 # A final "right" or "correct" asks for confirmation unless it ends a phrase of its own:
 # "that's right", "all right", "you're right", "turn right", "do it right".
@@ -180,7 +182,7 @@ def _normalise(words: Sequence[str]) -> list[str]:
     out: list[str] = []
     for w in words:
         w = w.lower()
-        if w in _HESITATIONS and out:
+        if w in HESITATIONS and out:
             continue
         if w in _CONTRACTED and out and (out[-1] in WH or out[-1] in _SUBJ):
             w = _CONTRACTED[w]
@@ -199,14 +201,18 @@ def _normalise(words: Sequence[str]) -> list[str]:
             del out[i:end]
         else:
             i += 1
-    # two-word restarts: "do you do you", "is it is it"
+    return drop_restarts(out)
+
+
+def drop_restarts(words: list[str]) -> list[str]:
+    """``words`` (lower-case) without two-word restarts: "do you do you", "is it is it"."""
     i = 0
-    while i + 3 < len(out):
-        if out[i] == out[i + 2] and out[i + 1] == out[i + 3]:
-            del out[i + 2 : i + 4]
+    while i + 3 < len(words):
+        if words[i] == words[i + 2] and words[i + 1] == words[i + 3]:
+            del words[i + 2 : i + 4]
         else:
             i += 1
-    return out
+    return words
 
 
 def content_start(words: Sequence[str]) -> int:
@@ -380,7 +386,7 @@ def is_question_start(words: Sequence[str], prev: str | None) -> bool:
                              or prev.lower() in _PRON_SUBJ):
         return False
     w = _normalise(words)
-    if len(w) < 3 or w[0] in _HESITATIONS:
+    if len(w) < 3 or w[0] in HESITATIONS:
         return False
     if w[0] in {"what", "how", "why", "where", "when"}:
         return (w[1] in AUX and w[2] in _SUBJ) or (w[0] == "how" and w[1] in _HOW_NEXT
