@@ -154,3 +154,18 @@ def test_question_after_a_name_or_preposition(text: str) -> None:
 ])
 def test_no_question_after_a_name_look_alike(text: str) -> None:
     assert not shape(text).is_question
+
+
+@pytest.mark.parametrize("text", [
+    "uh does dallas have a curbside recycling program yet", "so did ryder get out of the business",
+    "um are do you have a family", "do would you prefer all trials by a judge",
+])
+def test_inversion_with_a_name_or_after_a_restart(text: str) -> None:
+    s = shape(text)
+    assert s.is_question and s.cue == "aux_inversion" and s.form == "closed"
+
+
+@pytest.mark.parametrize("text", ["do volunteer work and be in clubs",
+                                  "did too but only once", "does so when it has to"])
+def test_do_with_no_name_after_it_is_no_question(text: str) -> None:
+    assert not shape(text).is_question

@@ -117,6 +117,16 @@ _REPORTING = frozenset({"said", "says", "say", "saying", "goes", "go", "going", 
 # mostly relative: "if you find someone who is good at it").
 _MAIN_WH = frozenset({"what", "where", "when", "why", "how"})
 _AGREEMENT_OPENERS = frozenset({"so", "neither", "nor", "as", "than"})
+# Words after "does"/"did" that are no name ("does so", "did too").
+_NOT_A_NAME = frozenset({"so", "too", "not", "n't", "what", "anything", "something",
+                         "everything", "nothing", "well", "better", "more", "much", "it",
+                         "things", "stuff", "a", "an", "the", "some", "any", "this", "that"})
+# Base verbs that follow a do-support subject: "does Dallas have", "did Ryder get".
+_BASE_VERBS = frozenset({"have", "get", "go", "do", "make", "think", "know", "like", "want",
+                         "need", "use", "say", "take", "come", "see", "put", "cover", "run",
+                         "offer", "allow", "let", "work", "pay", "charge", "require", "play",
+                         "live", "look", "feel", "find", "keep", "give", "buy", "sell", "send",
+                         "tell", "help"})
 # "if I could / if we got ...": the seller's offer that opens a conditional close.
 _OFFER_VERBS = frozenset({"could", "can", "get", "got", "put", "show", "showed", "give", "gave",
                           "make", "made", "throw", "threw", "were", "did", "bring", "brought",
@@ -242,6 +252,8 @@ def _aux_inverted(words: Sequence[str], i: int) -> bool:
         return False
     aux = words[i]
     j = i + 1
+    if j + 1 < n and words[j] in AUX and words[j + 1] in _PRON_SUBJ:
+        return _aux_inverted(words, j)  # a restart: "are, do you think ...", "did um, were you"
     negated = j < n and words[j] in _NEG
     if negated:
         j += 1
@@ -249,7 +261,11 @@ def _aux_inverted(words: Sequence[str], i: int) -> bool:
         return False
     subj = words[j]
     if subj not in _SUBJ:
-        return False
+        # A name as subject, with do-support: "does Dallas have curbside recycling",
+        # "did Ryder get out of the business" (not the imperative "do volunteer work").
+        return (aux in {"does", "did"} and not negated and subj not in _NOT_A_NAME
+                and subj not in AUX and subj not in WH
+                and any(w in _BASE_VERBS for w in words[j + 1 : j + 3]))
     rest = n - j - 1
     if aux in {"have", "had"} and not negated and subj in _DET:
         return False  # "have a look", "had a lot of people"
