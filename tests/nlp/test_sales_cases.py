@@ -76,11 +76,8 @@ def test_kind_macro_f1_on_sales_questions(labelled, request) -> None:
 # The held-out sets were last measured with the lexicons of the commit that set these
 # floors and never tuned on; they stay at what they measured (tests/data/README.md),
 # where that is below the 0.85 target.
-FLOORS = {("sales_heldout_j", "decision_maker"): 0.84, ("sales_heldout_j", "impact"): 0.82,
-          ("sales_heldout_o", "impact"): 0.80, ("sales_heldout_s", "impact"): 0.82,
-          ("sales_heldout_w", "impact"): 0.75,
-          # seventh round, as first measured (until tuned on)
-          ("sales_blind_zf", "impact"): 0.82, ("sales_blind_zg", "impact"): 0.81}
+FLOORS = {("sales_heldout_j", "impact"): 0.84, ("sales_heldout_o", "impact"): 0.80,
+          ("sales_heldout_s", "impact"): 0.82, ("sales_heldout_w", "impact"): 0.77}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])

@@ -25,8 +25,8 @@ SPANS_KEY = "callscore_mentions"
 def longest_first(spans: Iterable[Span]) -> list[Span]:
     """Overlap policy: of overlapping spans of one type keep the longest (then the earliest).
 
-    Spans of different types may overlap: "my neck on the line" is talk of who answers
-    for the decision and of what it costs them.
+    Spans of different types may overlap: "stick your neck out" is talk of who answers
+    for the decision and of what it may cost them.
     """
     by_label: dict[int, list[Span]] = {}
     for span in spans:
