@@ -137,6 +137,7 @@ _PLAIN_WH = frozenset({"what", "how", "why", "where", "when", "who", "which"})
 _WH_PREPOSITIONS = frozenset({"from", "for", "in", "at", "to", "with", "on", "about", "since",
                               "until", "by"})
 _LISTENER = frozenset({"you", "your", "y'all", "yall", "ya", "u"})
+_PLAIN_AUX = _MID_AUX | {"was"}  # the auxiliary before the listener: "how old is your ..."
 _PLAIN_TAG_SUBJ = frozenset({"it", "you", "they", "he", "she", "we", "there"})
 _PLAIN_TAG_NOT_AFTER = frozenset({"just", "really", "still", "simply"})
 
@@ -498,7 +499,7 @@ def _addressed_wh(w: Sequence[str], start: int) -> int | None:
             or head in _EMBEDDING or head in _REPORTING or head in _NEG):
         return None
     for j in range(start + 2, min(start + 5, n - 1)):
-        if w[j] in _MID_AUX | {"was"}:
+        if w[j] in _PLAIN_AUX:
             return start + 1 if w[j + 1] in _LISTENER else None
         if w[j] in _SUBJ or w[j] in _NEG:
             return None
@@ -529,7 +530,7 @@ def _plain_question(w: Sequence[str], start: int, cue: str) -> bool:
     elif j < n and w[j] not in AUX and w[j] not in _SUBJ:
         j += 1
         middle = True
-    if j >= n or w[j] not in _MID_AUX | {"was"}:
+    if j >= n or w[j] not in _PLAIN_AUX:
         return False
     aux = w[j]
     j += 1
