@@ -94,7 +94,9 @@ class Mention(BaseModel):
     start: int = Field(ge=0, description="Character offset in the utterance text.")
     end: int = Field(ge=0, description="End offset (exclusive).")
     text: str = Field(description="The words matched.")
-    label: str = Field(description="Lexicon entry id that matched (e.g. 'title', 'money').")
+    label: str = Field(description="Lexicon entry id that matched (e.g. 'title', 'money'), "
+                       "or 'model' when the mention model found it: then the text is the "
+                       "whole sentence.")
 
 
 class TalkStats(BaseModel):
@@ -167,7 +169,8 @@ class CallScore(BaseModel):
     talk: TalkStats = Field(description="Talk share, monologues, turn-taking.")
     utterance_count: int = Field(description="Utterances in the transcript.")
     analyser_version: str = Field(description="callscore version that scored the call.")
-    lexicon_version: str = Field(description="Fingerprint of the lexicons used.")
+    lexicon_version: str = Field(description="Fingerprint of the lexicons and the mention "
+                                 "model used.")
     scored_at: datetime | None = Field(default=None, description="When it was scored; a later "
                                        "result for the same call replaces an earlier one.")
 

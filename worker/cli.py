@@ -205,6 +205,24 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_mentions(args: argparse.Namespace) -> int:
+    from worker.nlp.mention_model import MentionModel, read_labelled, train
+
+    paths = [Path(p) for p in args.files]
+    lines = read_labelled(paths)
+    counts = {label: sum(label in labels for _, labels in lines)
+              for label in ("decision_maker", "impact")}
+    print(f"{len(lines)} labelled lines from {len(paths)} file(s): "
+          + ", ".join(f"{n} {label}" for label, n in counts.items()), file=sys.stderr)
+    weights = train(lines, epochs=args.epochs, progress=sys.stderr.isatty())
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(weights)
+    print(f"wrote {out} ({len(weights) // 1024} KiB, model {MentionModel(weights).digest}); "
+          f"use it with CALLSCORE_MENTION_MODEL={out}", file=sys.stderr)
+    return 0
+
+
 # --------------------------------------------------------------------------- schema
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -413,6 +431,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["rep", "prospect"], default="rep",
                    help="judge kinds as said by this role (default: rep)")
     p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser(
+        "train-mentions", help="train the mention model on labelled lines",
+        description="Train the bag-of-words model that backs up the mention lexicon on "
+                    "labelled lines: tab-separated files with a header holding at least "
+                    "text, decision_maker and impact (0 or 1 per line), like "
+                    "tests/data/sales_*.tsv. Same files, same model (byte for byte). Use "
+                    "the result with CALLSCORE_MENTION_MODEL=FILE.",
+        epilog="the bundled model is trained, from a checkout, with:\n"
+               "  callscore train-mentions tests/data/sales_utterances.tsv "
+               "tests/data/sales_blind_*.tsv \\\n      --out lexicons/mention_model.bin.gz\n"
+               "(the held-out sets tests/data/sales_heldout_*.tsv stay out: they measure it)",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="+", metavar="FILE", help="labelled TSV files")
+    p.add_argument("--out", "-o", required=True, metavar="FILE",
+                   help="where to write the model (gzip-compressed weights)")
+    p.add_argument("--epochs", type=int, default=12, help="passes over the lines (default 12)")
+    p.set_defaults(func=cmd_train_mentions)
 
     p = sub.add_parser("schema", help="print the JSON Schemas of input and output",
                        description="Print the versioned JSON Schemas of Transcript (input), "

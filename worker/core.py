@@ -28,8 +28,8 @@ class Scorer:
 
     @property
     def lexicon_version(self) -> str:
-        """Digest of the lexicon entries in use."""
-        return self.pipeline.lexicon.version
+        """Digest of the lexicon entries and the mention model in use."""
+        return self.pipeline.version
 
     def score(self, transcript: Transcript, *, scored_at: datetime | None = None) -> CallScore:
         """Score one transcript."""
@@ -86,5 +86,6 @@ class Scorer:
                 "form": first.form if first else None,
                 "kind": first.kind if first else None,
                 "mentions": [{"type": s.label_, "text": s.text, "start": s.start_char,
-                              "end": s.end_char} for s in doc.spans[SPANS_KEY]],
+                              "end": s.end_char, "label": s.kb_id_}
+                             for s in doc.spans[SPANS_KEY]],
             }

@@ -39,6 +39,17 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(
         default=20_000_000, gt=0, description="Largest transcript accepted (bytes)."
     )
+    mention_model: str = Field(
+        default="bundled",
+        description="The mention model that backs up the lexicon: 'bundled' (trained on the "
+        "project's labelled sales lines), a file written by `callscore train-mentions`, or "
+        "'none' (lexicon only).",
+    )
+    mention_threshold: float = Field(
+        default=0.5, gt=0, lt=1,
+        description="Probability at which the mention model counts a sentence as "
+        "decision-maker or impact talk.",
+    )
     max_segment_tokens: int = Field(
         default=24, gt=5,
         description="Unpunctuated stretches longer than this are split at likely sentence starts.",

@@ -39,8 +39,13 @@ DATA = Path(__file__).resolve().parents[1] / "data"
         ("On a scale of one to ten, how excited are you about what you saw?", "canned"),
         ("what's stopping you from signing today", "canned"),
         ("Isn't it time you stopped losing money on expired stock?", "canned"),
-        # a tag that confirms a fact asks
+        # a tag that confirms a fact asks; one on a claim of value or intent ties down
         ("You're on Salesforce for the CRM side, right?", "probing"),
+        ("so it's mostly paper checks right", "probing"),
+        ("So you'd want the committee seeing this sooner rather than later, right?", "canned"),
+        ("With numbers like these, Martin's sign-off should be a formality, right?", "canned"),
+        ("and i'm guessing the return rate is part of your own targets this year right",
+         "canned"),
         ("What would you want to see in a pilot for it to count as a win?", "probing"),
         # meeting logistics and rapport
         ("Sorry, you cut out for a second there, could you repeat that?", "other"),
@@ -131,6 +136,8 @@ def test_weak_mentions_count_next_to_a_cue(tag, text: str, type_: str, span: str
     ("text", "type_"),
     [
         ("You still there? I think I lost you for a second.", "impact"),
+        # the mention model would read this as decision talk; the block holds for it too
+        ("I need to look at the numbers.", "decision_maker"),
         ("Are you able to sign in to the sandbox with the credentials I emailed?",
          "decision_maker"),
         ("Your IT director mentioned he runs marathons, which, respect.", "decision_maker"),
@@ -224,6 +231,8 @@ def test_default_lexicons_hold_no_duplicate_entries() -> None:
     seen: set[tuple[str, str, str]] = set()
     strong = {(e.label, e.phrase.lower()) for e in lexicon.entries
               if e.phrase and e.tier == "strong"}
+    ids = [e.id for e in lexicon.entries]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for e in lexicon.entries:
         key = (e.label, e.phrase.lower() if e.phrase else repr(e.pattern), e.tier)
         assert key not in seen, f"{e.id} repeats an entry"

@@ -30,6 +30,11 @@ def shape(text: str, punctuated: bool = False):
         ("and are you the one who signs", "closed"),
         ("walk me through your process", "open"),
         ("you know what do you think about it", "open"),
+        # after an acknowledgement that opens the turn
+        ("fair would it be okay if i shared my screen for two minutes", "closed"),
+        ("totally what does next week look like for a follow up", "open"),
+        ("got it and what would success look like a year from now", "open"),
+        ("no worries how was your weekend", "open"),
     ],
 )
 def test_question_detector_finds_unpunctuated_questions(text: str, form: str) -> None:

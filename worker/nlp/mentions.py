@@ -17,9 +17,10 @@ from spacy.util import filter_spans
 from worker.lexicon import MENTION_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
 
-__all__ = ["SPANS_KEY", "MentionFinder", "make_mention_finder"]
+__all__ = ["BLOCKED_KEY", "SPANS_KEY", "MentionFinder", "make_mention_finder"]
 
 SPANS_KEY = "callscore_mentions"
+BLOCKED_KEY = "callscore_mentions_blocked"
 
 
 def longest_first(spans: Iterable[Span]) -> list[Span]:
@@ -46,8 +47,11 @@ class MentionFinder(LexiconComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         hits = self.matches(doc)
-        blocked = {(entry.label, i) for entry, s, e in hits if entry.tier == "block"
-                   for i in range(s, e)}
+        blocks = [(entry, s, e) for entry, s, e in hits if entry.tier == "block"]
+        # Kept for the mention model: it adds nothing of a type blocked in a sentence.
+        doc.spans[BLOCKED_KEY] = [Span(doc, s, e, label=entry.label, kb_id=entry.id)
+                                  for entry, s, e in blocks]
+        blocked = {(entry.label, i) for entry, s, e in blocks for i in range(s, e)}
         if blocked:  # "I lost you there", "who has time for that": no entry counts inside
             hits = [(entry, s, e) for entry, s, e in hits if entry.tier != "block"
                     and not any((entry.label, i) in blocked for i in range(s, e))]

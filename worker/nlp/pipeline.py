@@ -1,7 +1,8 @@
 """Builds the NLP pipeline once per process and runs only what a text needs.
 
 The rule components (segmenter, questions, mentions) run on every utterance on
-top of the tokenizer. The statistical model (tagger and lemmatizer) runs only on
+top of the tokenizer, and the mention model (a bag-of-words classifier) on every
+sentence. The statistical model (tagger and lemmatizer) runs only on
 rep questions and the prospect turn before each, where content-word lemmas decide
 whether a question follows up on what the prospect said.
 """
@@ -18,7 +19,8 @@ from spacy.tokens import Doc
 
 from worker.errors import ConfigError
 from worker.lexicon import Lexicon, load_lexicon
-from worker.nlp.mentions import MentionFinder
+from worker.nlp.mention_model import MentionModel
+from worker.nlp.mentions import BLOCKED_KEY, SPANS_KEY, MentionFinder
 from worker.nlp.questions import QuestionDetector
 from worker.nlp.segmenter import SentenceSegmenter  # noqa: F401  (registers the factory)
 from worker.settings import Settings
@@ -78,6 +80,8 @@ class Pipeline:
         self.mentions: MentionFinder = self.nlp.get_pipe("callscore_mentions")
         self.questions.add_patterns(self.lexicon.entries)
         self.mentions.add_patterns(self.lexicon.entries)
+        self.mention_model = MentionModel.load(settings.mention_model,
+                                               threshold=settings.mention_threshold)
         self.stat_pipes = [p for p in _STAT_PIPES if p in self.nlp.pipe_names]
         self._stop = frozenset(self.nlp.Defaults.stop_words) | _GENERIC
         self.batch_size = 64
@@ -98,7 +102,16 @@ class Pipeline:
             doc._.cs_role = role
             docs.append(doc)
         with self.nlp.select_pipes(enable=list(RULE_PIPES)):
-            return list(self.nlp.pipe(docs, batch_size=self.batch_size))
+            docs = list(self.nlp.pipe(docs, batch_size=self.batch_size))
+        if self.mention_model is not None:
+            self.mention_model.add_mentions(docs, SPANS_KEY, BLOCKED_KEY)
+        return docs
+
+    @property
+    def version(self) -> str:
+        """Fingerprint of the lexicons and the mention model in use."""
+        model = self.mention_model.digest if self.mention_model else "none"
+        return f"{self.lexicon.version}+m{model}"
 
     def word_stems(self, texts: Sequence[str]) -> list[frozenset[str]]:
         """Stems of each text's words that are not stop words (the tokenizer only).

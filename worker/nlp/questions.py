@@ -100,7 +100,8 @@ class QuestionDetector(LexiconComponent):
             if hits is None:  # kind patterns only in docs that hold a question
                 hits = self.matches(doc)
             kind, reason = self._kind(sent, hits, role)
-            if kind != "canned" and role == "rep" and shape.leading:
+            if (kind != "canned" and role == "rep" and shape.leading
+                    and (shape.leading != "tie_down" or reason.startswith("default:"))):
                 kind, reason = "canned", f"rule:{shape.leading}"
             found.append(QuestionFinding(sent.start_char, sent.end_char, sent.text,
                                          shape.form or "closed", kind, shape.cue, reason))

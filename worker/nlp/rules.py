@@ -55,6 +55,10 @@ FILLERS = frozenset(
         "wow", "gosh", "boy", "gee", "huh-uh", "uh-huh", "mhm", "um-hum",
         "besides", "again", "first", "second", "next", "finally", "just", "quickly", "sorry",
         "y'know", "yknow", "wait",
+        # acknowledgements that open a turn: "fair, would it be okay if ...", "totally, what"
+        "fair", "totally", "perfect", "gotcha", "awesome", "nice", "ha", "haha", "morning",
+        "absolutely", "understood", "interesting", "excellent", "wonderful", "fantastic",
+        "thanks", "definitely",
     }
 )
 # Filler words that open a question only in multi-word markers; single ones above.
@@ -67,6 +71,9 @@ _MULTI_FILLERS: tuple[tuple[str, ...], ...] = (
     ("of", "course"), ("first", "of", "all"), ("one", "more", "thing"),
     ("one", "last", "thing"), ("quick", "question"), ("one", "more", "question"),
     ("one", "last", "question"), ("another", "question"),
+    ("got", "it"), ("no", "worries"), ("no", "problem"), ("fair", "enough"),
+    ("that", "is", "fair"), ("makes", "sense"), ("that", "makes", "sense"), ("sounds", "good"),
+    ("good", "morning"), ("thank", "you"), ("good", "to", "know"), ("that", "is", "helpful"),
 )
 # Words after which a wh-word or auxiliary opens an embedded clause, not a new question.
 _EMBEDDING = frozenset(
@@ -560,4 +567,20 @@ def _leading(w: Sequence[str], start: int) -> str | None:
         return "conditional_offer"  # "if I could show you ..., would you ...?"
     if _negative_tag(w):
         return "negative_tag"
+    if (len(w) >= 5 and w[-1] in {"right", "correct"} and w[-2] not in _NOT_A_TAG_BEFORE
+            and w[start] not in AUX and w[start] not in WH and _TIE_DOWN_CUES.intersection(w)):
+        # "So cutting that overtime is what matters most here, right?", "you'd want that
+        # sooner rather than later, right?": a claim of value or of what the prospect would
+        # do, with a tag, asks for agreement. A check of a fact ("you're on Salesforce
+        # today, right?", "so it's mostly checks, right?") has none of these words.
+        return "tie_down"
     return None
+
+
+# Words of a tie-down's claim: what the prospect would, should or wants to do, and how
+# good or important something is.
+_TIE_DOWN_CUES = frozenset({
+    "would", "should", "could", "want", "wants", "love", "guess", "guessing", "bet", "agree",
+    "really", "pretty", "exactly", "totally", "definitely", "fair", "easy", "great", "slick",
+    "powerful", "important", "matters", "priority", "worth", "formality", "deal", "no-brainer",
+})
