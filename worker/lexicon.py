@@ -40,9 +40,11 @@ class LexiconEntry(BaseModel):
     phrase: str | None = Field(default=None, min_length=1, max_length=500)
     pattern: list[dict[str, Any]] | None = Field(default=None, min_length=1)
     fuzzy: bool = False
-    scope: Literal["anywhere", "whole"] = Field(
+    scope: Literal["anywhere", "whole", "sentence"] = Field(
         default="anywhere",
-        description="'whole': the phrase must make up most of the question ('how are you').",
+        description="'whole': the phrase must make up most of the question ('how are you'); "
+        "'sentence' (block entries only): no entry of its label counts anywhere in the "
+        "sentence (a rep's 'my manager signs off on discounts' is the vendor's side).",
     )
     tier: Literal["strong", "weak", "cue", "block"] = Field(
         default="strong",
@@ -65,6 +67,8 @@ class LexiconEntry(BaseModel):
             raise ValueError("'fuzzy' entries need a 'phrase'")
         if self.tier != "strong" and self.label not in MENTION_LABELS:
             raise ValueError("'tier' applies to decision_maker and impact entries only")
+        if self.scope == "sentence" and self.tier != "block":
+            raise ValueError("scope 'sentence' applies to block entries only")
         return self
 
 

@@ -90,7 +90,7 @@ def test_non_questions_have_null_form_and_kind(tag) -> None:
     ],
 )
 def test_mentions_have_type_and_character_span(tag, text: str, type_: str, span: str) -> None:
-    mentions = tag(text)["mentions"]
+    mentions = tag(text, role="prospect")["mentions"]
     hits = [m for m in mentions if m["type"] == type_]
     assert hits, mentions
     assert any(text[m["start"] : m["end"]] == m["text"] and span in m["text"] for m in hits)
@@ -145,6 +145,16 @@ def test_weak_mentions_count_next_to_a_cue(tag, text: str, type_: str, span: str
 )
 def test_block_phrases_and_one_title_are_no_mention(tag, text: str, type_: str) -> None:
     assert [m for m in tag(text)["mentions"] if m["type"] == type_] == []
+
+
+@pytest.mark.parametrize("text", [
+    "I'd have to check with my VP, she signs off on anything over ten percent.",
+    "i can do ten percent and my manager's already approved that",
+])
+def test_the_reps_own_side_is_no_decision_maker_talk(tag, text: str) -> None:
+    assert [m for m in tag(text, role="rep")["mentions"] if m["type"] == "decision_maker"] == []
+    said_by_prospect = tag(text, role="prospect")["mentions"]
+    assert [m for m in said_by_prospect if m["type"] == "decision_maker"]
 
 
 def test_one_phrase_can_be_both_kinds_of_talk(tag) -> None:

@@ -46,8 +46,14 @@ class MentionFinder(LexiconComponent):
         super().__init__(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = self.matches(doc)
+        role = doc._.cs_role
+        hits = [(entry, s, e) for entry, s, e in self.matches(doc)
+                if entry.roles is None or role in entry.roles]
         blocks = [(entry, s, e) for entry, s, e in hits if entry.tier == "block"]
+        if any(entry.scope == "sentence" for entry, _, _ in blocks):
+            # A sentence-wide block stretches over its whole sentence.
+            blocks = [(entry, doc[s].sent.start, doc[s].sent.end) if entry.scope == "sentence"
+                      else (entry, s, e) for entry, s, e in blocks]
         # Kept for the mention model: it adds nothing of a type blocked in a sentence.
         doc.spans[BLOCKED_KEY] = [Span(doc, s, e, label=entry.label, kb_id=entry.id)
                                   for entry, s, e in blocks]
