@@ -46,6 +46,11 @@ DATA = Path(__file__).resolve().parents[1] / "data"
         ("With numbers like these, Martin's sign-off should be a formality, right?", "canned"),
         ("and i'm guessing the return rate is part of your own targets this year right",
          "canned"),
+        ("Pretty painless install, right?", "canned"),
+        # a positive tag on a negative claim presupposes the answer
+        ("So there's nothing stopping the board from approving this in April, is there?",
+         "canned"),
+        ("you're not still doing all of that by hand are you", "canned"),
         ("What would you want to see in a pilot for it to count as a win?", "probing"),
         # meeting logistics and rapport
         ("Sorry, you cut out for a second there, could you repeat that?", "other"),

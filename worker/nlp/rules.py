@@ -567,7 +567,10 @@ def _leading(w: Sequence[str], start: int) -> str | None:
         return "conditional_offer"  # "if I could show you ..., would you ...?"
     if _negative_tag(w):
         return "negative_tag"
-    if (len(w) >= 5 and w[-1] in {"right", "correct"} and w[-2] not in _NOT_A_TAG_BEFORE
+    if (len(w) >= 5 and w[-2] in AUX and w[-1] in _PRON_SUBJ and w[start] not in AUX
+            and any(x in _NEGATIVE_WORDS for x in w[start:-2])):
+        return "reversed_tag"  # "You don't want another recall, do you?"
+    if (len(w) >= 3 and w[-1] in {"right", "correct"} and w[-2] not in _NOT_A_TAG_BEFORE
             and w[start] not in AUX and w[start] not in WH and _TIE_DOWN_CUES.intersection(w)):
         # "So cutting that overtime is what matters most here, right?", "you'd want that
         # sooner rather than later, right?": a claim of value or of what the prospect would
@@ -577,10 +580,12 @@ def _leading(w: Sequence[str], start: int) -> str | None:
     return None
 
 
+_NEGATIVE_WORDS = frozenset({"no", "not", "n't", "nothing", "never", "nobody", "none"})
 # Words of a tie-down's claim: what the prospect would, should or wants to do, and how
 # good or important something is.
 _TIE_DOWN_CUES = frozenset({
     "would", "should", "could", "want", "wants", "love", "guess", "guessing", "bet", "agree",
     "really", "pretty", "exactly", "totally", "definitely", "fair", "easy", "great", "slick",
     "powerful", "important", "matters", "priority", "worth", "formality", "deal", "no-brainer",
+    "cheaper", "painless", "clean", "must-have", "recommend",
 })
