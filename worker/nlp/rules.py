@@ -567,7 +567,7 @@ def _leading(w: Sequence[str], start: int) -> str | None:
         return "conditional_offer"  # "if I could show you ..., would you ...?"
     if _negative_tag(w):
         return "negative_tag"
-    if (len(w) >= 5 and w[-2] in AUX and w[-1] in _PRON_SUBJ and w[start] not in AUX
+    if (len(w) >= 5 and w[-2] in AUX and w[-1] in _TAG_SUBJ and w[start] not in AUX
             and any(x in _NEGATIVE_WORDS for x in w[start:-2])):
         return "reversed_tag"  # "You don't want another recall, do you?"
     if (len(w) >= 3 and w[-1] in {"right", "correct"} and w[-2] not in _NOT_A_TAG_BEFORE
