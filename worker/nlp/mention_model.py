@@ -124,7 +124,9 @@ class MentionModel:
 
     def __init__(self, weights: bytes, *, threshold: float = 0.5) -> None:
         self.nlp = _blank()
-        self.nlp.get_pipe("textcat_multilabel").from_bytes(gzip.decompress(weights))
+        self._textcat = self.nlp.get_pipe("textcat_multilabel")
+        self._textcat.from_bytes(gzip.decompress(weights))
+        self._labels = tuple(self._textcat.labels)
         self.threshold = threshold
         self.digest = hashlib.sha256(weights).hexdigest()[:12]
 
@@ -158,9 +160,12 @@ class MentionModel:
     def scores(self, texts: Sequence[str], batch_size: int = 256) -> list[dict[str, float]]:
         """The model's probability of each mention type for each text (0 without words)."""
         docs = [_doc(self.nlp, t) for t in texts]
-        scored = iter(self.nlp.pipe([d for d in docs if len(d)], batch_size=batch_size))
-        return [dict(next(scored).cats) if len(d) else dict.fromkeys(_LABELS, 0.0)
-                for d in docs]
+        worded = [d for d in docs if len(d)]
+        # The model itself, without the pipeline's per-doc bookkeeping (doc.cats).
+        rows = iter(r for i in range(0, len(worded), batch_size)
+                    for r in self._textcat.model.predict(worded[i:i + batch_size]).tolist())
+        return [dict(zip(self._labels, next(rows), strict=True)) if len(d)
+                else dict.fromkeys(_LABELS, 0.0) for d in docs]
 
     def add_mentions(self, docs: Sequence[Doc], key: str, blocked_key: str) -> None:
         """Add a sentence-long mention to ``doc.spans[key]`` where the model finds a type
