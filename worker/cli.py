@@ -206,19 +206,20 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_train_mentions(args: argparse.Namespace) -> int:
-    from worker.nlp.mention_model import MentionModel, read_labelled, train
+    from worker.lexicon import MENTION_LABELS
+    from worker.nlp.mention_model import digest, read_labelled, train
 
     paths = [Path(p) for p in args.files]
     lines = read_labelled(paths)
     counts = {label: sum(label in labels for _, labels in lines)
-              for label in ("decision_maker", "impact")}
+              for label in sorted(MENTION_LABELS)}
     print(f"{len(lines)} labelled lines from {len(paths)} file(s): "
           + ", ".join(f"{n} {label}" for label, n in counts.items()), file=sys.stderr)
     weights = train(lines, epochs=args.epochs, progress=sys.stderr.isatty())
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(weights)
-    print(f"wrote {out} ({len(weights) // 1024} KiB, model {MentionModel(weights).digest}); "
+    print(f"wrote {out} ({len(weights) // 1024} KiB, model {digest(weights)}); "
           f"use it with CALLSCORE_MENTION_MODEL={out}", file=sys.stderr)
     return 0
 

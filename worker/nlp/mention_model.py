@@ -35,7 +35,7 @@ from tqdm import tqdm
 from worker.errors import ConfigError
 from worker.lexicon import MENTION_LABELS
 
-__all__ = ["BUNDLED", "MODEL_LABEL", "MentionModel", "read_labelled", "train"]
+__all__ = ["BUNDLED", "MODEL_LABEL", "MentionModel", "digest", "read_labelled", "train"]
 
 BUNDLED = "bundled"
 MODEL_LABEL = "model"
@@ -119,6 +119,11 @@ def train(lines: Sequence[tuple[str, frozenset[str]]], *, epochs: int = 12,
     return gzip.compress(nlp.get_pipe("textcat_multilabel").to_bytes(), mtime=0)
 
 
+def digest(weights: bytes) -> str:
+    """The model's fingerprint, as scores name it (``lexicon_version``)."""
+    return hashlib.sha256(weights).hexdigest()[:12]
+
+
 class MentionModel:
     """The trained classifier, applied sentence by sentence."""
 
@@ -128,7 +133,7 @@ class MentionModel:
         self._textcat.from_bytes(gzip.decompress(weights))
         self._labels = tuple(self._textcat.labels)
         self.threshold = threshold
-        self.digest = hashlib.sha256(weights).hexdigest()[:12]
+        self.digest = digest(weights)
 
     @classmethod
     def load(cls, where: str, *, threshold: float = 0.5) -> MentionModel | None:
