@@ -72,7 +72,9 @@ class Question(BaseModel):
                                "problems, decision, impact), canned (scripted pitch or leading "
                                "question) or other (small talk, logistics).")
     cue: str = Field(description="What made it a question (e.g. 'question_mark', 'wh_start').")
-    kind_reason: str = Field(description="Why it got its kind (lexicon entry id or rule).")
+    kind_reason: str = Field(description="Why it got its kind: a lexicon entry id, a rule "
+                             "('rule:negative_question'), the kind model ('model:other', "
+                             "'model:canned') or 'default:information_seeking'.")
     follow_up: bool = Field(default=False, description="Builds on what the prospect just "
                             "said (their words reused, or a 'you mentioned ...').")
     follows_utterance: int | None = Field(
@@ -169,8 +171,8 @@ class CallScore(BaseModel):
     talk: TalkStats = Field(description="Talk share, monologues, turn-taking.")
     utterance_count: int = Field(description="Utterances in the transcript.")
     analyser_version: str = Field(description="callscore version that scored the call.")
-    lexicon_version: str = Field(description="Fingerprint of the lexicons and the mention "
-                                 "model used.")
+    lexicon_version: str = Field(description="Fingerprint of the lexicons, the mention "
+                                 "model (+m) and the kind model (+k) used.")
     scored_at: datetime | None = Field(default=None, description="When it was scored; a later "
                                        "result for the same call replaces an earlier one.")
 

@@ -7,9 +7,9 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from worker.errors import CallscoreError
 
@@ -207,20 +207,40 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 def cmd_train_mentions(args: argparse.Namespace) -> int:
     from worker.lexicon import MENTION_LABELS
-    from worker.nlp.mention_model import digest, read_labelled, train
+    from worker.nlp.mention_model import MentionModel, read_labelled, train
 
-    paths = [Path(p) for p in args.files]
-    lines = read_labelled(paths)
+    lines = read_labelled(Path(p) for p in args.files)
     counts = {label: sum(label in labels for _, labels in lines)
               for label in sorted(MENTION_LABELS)}
-    print(f"{len(lines)} labelled lines from {len(paths)} file(s): "
-          + ", ".join(f"{n} {label}" for label, n in counts.items()), file=sys.stderr)
-    weights = train(lines, epochs=args.epochs, progress=sys.stderr.isatty())
+    return _train(args, MentionModel, len(lines), counts,
+                  lambda: train(lines, epochs=args.epochs, progress=sys.stderr.isatty()))
+
+
+def cmd_train_kinds(args: argparse.Namespace) -> int:
+    from worker.lexicon import KIND_LABELS
+    from worker.nlp.kind_model import KindModel, read_kinds
+
+    lines = read_kinds(Path(p) for p in args.files)
+    counts = {label: sum(kind == label for _, kind in lines) for label in sorted(KIND_LABELS)}
+    return _train(args, KindModel, len(lines), counts,
+                  lambda: KindModel.train_kinds(lines, epochs=args.epochs,
+                                                progress=sys.stderr.isatty()))
+
+
+def _train(args: argparse.Namespace, model: Any, n: int, counts: dict[str, int],
+           fit: Callable[[], bytes]) -> int:
+    """Report what a model is trained on, train it, write it and say how to use it."""
+    from worker.nlp.textcat import digest
+
+    what = "rep questions" if model.exclusive else "labelled lines"
+    print(f"{n} {what} from {len(args.files)} file(s): "
+          + ", ".join(f"{c} {label}" for label, c in counts.items()), file=sys.stderr)
+    weights = fit()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(weights)
     print(f"wrote {out} ({len(weights) // 1024} KiB, model {digest(weights)}); "
-          f"use it with CALLSCORE_MENTION_MODEL={out}", file=sys.stderr)
+          f"use it with {model.setting}={out}", file=sys.stderr)
     return 0
 
 
@@ -433,23 +453,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="judge kinds as said by this role (default: rep)")
     p.set_defaults(func=cmd_tag)
 
-    p = sub.add_parser(
-        "train-mentions", help="train the mention model on labelled lines",
-        description="Train the bag-of-words model that backs up the mention lexicon on "
-                    "labelled lines: tab-separated files with a header holding at least "
-                    "text, decision_maker and impact (0 or 1 per line), like "
-                    "tests/data/sales_*.tsv. Same files, same model (byte for byte). Use "
-                    "the result with CALLSCORE_MENTION_MODEL=FILE.",
-        epilog="the bundled model is trained, from a checkout, with:\n"
-               "  callscore train-mentions tests/data/sales_utterances.tsv "
-               "tests/data/sales_blind_*.tsv \\\n      --out lexicons/mention_model.bin.gz\n"
-               "(the held-out sets tests/data/sales_heldout_*.tsv stay out: they measure it)",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("files", nargs="+", metavar="FILE", help="labelled TSV files")
-    p.add_argument("--out", "-o", required=True, metavar="FILE",
-                   help="where to write the model (gzip-compressed weights)")
-    p.add_argument("--epochs", type=int, default=12, help="passes over the lines (default 12)")
-    p.set_defaults(func=cmd_train_mentions)
+    for name, func, model, what, labels in (
+            ("train-mentions", cmd_train_mentions, "mention_model",
+             "Train the bag-of-words model that backs up the mention lexicon on labelled "
+             "lines", "text, decision_maker and impact (0 or 1 per line)"),
+            ("train-kinds", cmd_train_kinds, "kind_model",
+             "Train the bag-of-words model that backs up the kind lexicon on the rep's "
+             "questions (rows with role rep and is_question 1) of labelled lines",
+             "role, is_question, kind (probing, canned or other) and text")):
+        setting = f"CALLSCORE_{model.upper()}"
+        p = sub.add_parser(
+            name, help=what.split(" on ")[0].replace("Train", "train", 1),
+            description=f"{what}: tab-separated files with a header holding at least "
+                        f"{labels}, like tests/data/sales_*.tsv. Same files, same model. Use "
+                        f"the result with {setting}=FILE.",
+            epilog=f"the bundled model is trained, from a checkout, with:\n"
+                   f"  callscore {name} tests/data/sales_utterances.tsv "
+                   f"tests/data/sales_blind_*.tsv \\\n      --out lexicons/{model}.bin.gz\n"
+                   "(the held-out sets tests/data/sales_heldout_*.tsv stay out: they measure it)",
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("files", nargs="+", metavar="FILE", help="labelled TSV files")
+        p.add_argument("--out", "-o", required=True, metavar="FILE",
+                       help="where to write the model (gzip-compressed weights)")
+        p.add_argument("--epochs", type=int, default=12,
+                       help="passes over the lines (default 12)")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("schema", help="print the JSON Schemas of input and output",
                        description="Print the versioned JSON Schemas of Transcript (input), "

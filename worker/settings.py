@@ -50,6 +50,17 @@ class Settings(BaseSettings):
         description="Probability at which the mention model counts a sentence as "
         "decision-maker or impact talk.",
     )
+    kind_model: str = Field(
+        default="bundled",
+        description="The kind model that backs up the kind lexicon on the rep's questions no "
+        "entry matched: 'bundled' (trained on the project's labelled sales lines), a file "
+        "written by `callscore train-kinds`, or 'none' (lexicon and rules only).",
+    )
+    kind_threshold: float = Field(
+        default=0.7, gt=0, lt=1,
+        description="Probability at which the kind model calls such a question other "
+        "(rapport, logistics) or canned instead of probing.",
+    )
     max_segment_tokens: int = Field(
         default=24, gt=5,
         description="Unpunctuated stretches longer than this are split at likely sentence starts.",

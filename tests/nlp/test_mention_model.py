@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from worker.core import Scorer
@@ -13,23 +9,14 @@ from worker.errors import ConfigError
 from worker.nlp.mention_model import MODEL_LABEL, MentionModel, read_labelled, train
 from worker.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data"
-BUNDLED = ROOT / "lexicons" / "mention_model.bin.gz"
+from .retrain import assert_bundled_is_retrained
 
 # The lexicon has no entry for this; the model reads it as talk of who signs.
 UNLISTED = "Her name has to be on the PO before anything moves."
 
 
 def test_the_bundled_model_is_what_train_mentions_writes_from_the_tuning_sets(tmp_path) -> None:
-    files = [DATA / "sales_utterances.tsv", *sorted(DATA.glob("sales_blind_*.tsv"))]
-    out = tmp_path / "model.bin.gz"
-    proc = subprocess.run([sys.executable, "-m", "worker", "train-mentions", *map(str, files),
-                           "--out", str(out)], capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert "labelled lines from" in proc.stderr and str(out) in proc.stderr
-    assert out.read_bytes() == BUNDLED.read_bytes(), (
-        "lexicons/mention_model.bin.gz is stale: retrain it (callscore train-mentions --help)")
+    assert_bundled_is_retrained("train-mentions", MentionModel, tmp_path)
 
 
 def test_the_model_finds_a_sentence_the_lexicon_misses(pipeline, tag) -> None:
@@ -43,7 +30,7 @@ def test_without_the_model_only_the_lexicon_counts() -> None:
     scorer = Scorer(Settings(mention_model="none"))
     assert scorer.pipeline.mention_model is None
     assert next(iter(scorer.tag([UNLISTED])))["mentions"] == []
-    assert scorer.lexicon_version.endswith("+mnone")
+    assert "+mnone+k" in scorer.lexicon_version
 
 
 def test_a_type_the_lexicon_found_in_the_sentence_is_not_added_again(pipeline, tag) -> None:
@@ -65,7 +52,7 @@ def test_no_mention_in_small_talk_or_in_text_without_words(tag, text: str) -> No
 
 
 def test_the_version_names_the_model(scorer) -> None:
-    assert scorer.lexicon_version.endswith("+m" + scorer.pipeline.mention_model.digest)
+    assert f"+m{scorer.pipeline.mention_model.digest}+k" in scorer.lexicon_version
 
 
 def test_training_learns_from_the_lines_it_is_given() -> None:

@@ -1,10 +1,11 @@
 """Builds the NLP pipeline once per process and runs only what a text needs.
 
 The rule components (segmenter, questions, mentions) run on every utterance on
-top of the tokenizer, and the mention model (a bag-of-words classifier) on every
-sentence. The statistical model (tagger and lemmatizer) runs only on
-rep questions and the prospect turn before each, where content-word lemmas decide
-whether a question follows up on what the prospect said.
+top of the tokenizer, the mention model (a bag-of-words classifier) on every
+sentence, and the kind model on the rep's questions that no kind entry matched. The
+statistical model (tagger and lemmatizer) runs only on rep questions and the prospect
+turn before each, where content-word lemmas decide whether a question follows up on
+what the prospect said.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from spacy.tokens import Doc
 
 from worker.errors import ConfigError
 from worker.lexicon import Lexicon, load_lexicon
+from worker.nlp.kind_model import KindModel
 from worker.nlp.mention_model import MentionModel
 from worker.nlp.mentions import BLOCKED_KEY, SPANS_KEY, MentionFinder
 from worker.nlp.questions import QuestionDetector
@@ -82,6 +84,7 @@ class Pipeline:
         self.mentions.add_patterns(self.lexicon.entries)
         self.mention_model = MentionModel.load(settings.mention_model,
                                                threshold=settings.mention_threshold)
+        self.kind_model = KindModel.load(settings.kind_model, threshold=settings.kind_threshold)
         self.stat_pipes = [p for p in _STAT_PIPES if p in self.nlp.pipe_names]
         self._stop = frozenset(self.nlp.Defaults.stop_words) | _GENERIC
         self.batch_size = 64
@@ -105,13 +108,16 @@ class Pipeline:
             docs = list(self.nlp.pipe(docs, batch_size=self.batch_size))
         if self.mention_model is not None:
             self.mention_model.add_mentions(docs, SPANS_KEY, BLOCKED_KEY)
+        if self.kind_model is not None:
+            self.kind_model.revise(docs)
         return docs
 
     @property
     def version(self) -> str:
-        """Fingerprint of the lexicons and the mention model in use."""
-        model = self.mention_model.digest if self.mention_model else "none"
-        return f"{self.lexicon.version}+m{model}"
+        """Fingerprint of the lexicons and the mention and kind models in use."""
+        mentions = self.mention_model.digest if self.mention_model else "none"
+        kinds = self.kind_model.digest if self.kind_model else "none"
+        return f"{self.lexicon.version}+m{mentions}+k{kinds}"
 
     def word_stems(self, texts: Sequence[str]) -> list[frozenset[str]]:
         """Stems of each text's words that are not stop words (the tokenizer only).

@@ -22,10 +22,12 @@ from worker.lexicon import KIND_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
 from worker.nlp.rules import HESITATIONS, drop_restarts, question_shape
 
-__all__ = ["QuestionDetector", "QuestionFinding", "make_question_detector"]
+__all__ = ["DEFAULT_KIND_REASON", "QuestionDetector", "QuestionFinding", "make_question_detector"]
 
 _PUNCT_MARKS = frozenset(".,?!;:")
 _KIND_ORDER = {"canned": 0, "other": 1, "probing": 2}
+# The reason of a question that no lexicon entry or rule gave a kind (the kind model may).
+DEFAULT_KIND_REASON = "default:information_seeking"
 
 if not Doc.has_extension("cs_role"):
     Doc.set_extension("cs_role", default="rep")
@@ -101,7 +103,7 @@ class QuestionDetector(LexiconComponent):
                 hits = self.matches(doc)
             kind, reason = self._kind(sent, hits, role)
             if (kind != "canned" and role == "rep" and shape.leading
-                    and (shape.leading != "tie_down" or reason.startswith("default:"))):
+                    and (shape.leading != "tie_down" or reason == DEFAULT_KIND_REASON)):
                 kind, reason = "canned", f"rule:{shape.leading}"
             found.append(QuestionFinding(sent.start_char, sent.end_char, sent.text,
                                          shape.form or "closed", kind, shape.cue, reason))
@@ -132,7 +134,7 @@ class QuestionDetector(LexiconComponent):
             if fuzzy is not None:
                 best = ("canned", fuzzy[0].id)
         if best is None:
-            return "probing", "default:information_seeking"
+            return "probing", DEFAULT_KIND_REASON
         if best[0] == "canned" and role != "rep":
             # A prospect does not pitch: "does that make sense?" checks understanding,
             # "does that make sense for a clinic our size?" asks.
