@@ -76,6 +76,21 @@ def test_prospect_questions_are_never_canned(tag) -> None:
     assert out["is_question"] and out["kind"] == "probing"
 
 
+@pytest.mark.parametrize(("text", "is_question"), [
+    ("Honestly? We lost two people at the front desk last year.", False),
+    ("Worst case? We miss the season and the pros leave.", False),
+    ("Denise? She mostly cares about client experience.", False),
+    ("Honestly?", True),  # nothing follows: it asks
+    ("Friday? No.", True),  # too short an answer to tell
+    ("You go where? Uh, to the plant?", True),  # a wh-word: it asks
+    ("Adorable, right? Parents go nuts for that feature.", True),  # a tag asks
+    ("Wait, penalties? Say more about that.", True),  # the request asks
+])
+def test_a_short_fragment_the_speaker_answers_is_no_question(tag, text: str,
+                                                            is_question: bool) -> None:
+    assert tag(text, role="prospect")["is_question"] is is_question
+
+
 def test_non_questions_have_null_form_and_kind(tag) -> None:
     out = tag("We rolled it out to forty clinics last year.")
     assert out == {**out, "is_question": False, "form": None, "kind": None}

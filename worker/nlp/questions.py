@@ -1,7 +1,8 @@
 """``callscore_questions``: finds questions and gives each its form and kind.
 
 Form (open/closed) and detection come from the grammar rules in
-:mod:`worker.nlp.rules`. Kind comes from lexicon entries: ``canned`` (leading,
+:mod:`worker.nlp.rules`; a short "?" fragment that the speaker goes on to answer
+("Honestly? We lost two people.") is no question (:func:`answer_lead`). Kind comes from lexicon entries: ``canned`` (leading,
 scripted, pitch-driven), ``other`` (logistics and rapport); every other question
 is ``probing`` (information-seeking). A rep's negative question or negative tag
 ("isn't that amazing?", "..., don't you?") is ``canned`` by its grammar.
@@ -20,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from worker.lexicon import KIND_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
-from worker.nlp.rules import HESITATIONS, drop_restarts, question_shape
+from worker.nlp.rules import AUX, HESITATIONS, WH, drop_restarts, question_shape
 
 __all__ = ["DEFAULT_KIND_REASON", "QuestionDetector", "QuestionFinding", "make_question_detector"]
 
@@ -72,6 +73,24 @@ def fluent_words(span: Span) -> list[str] | None:
     return out
 
 
+# Words that make a short "?" fragment ask after all: "You go where?", "Adorable, right?".
+_ASKING = WH | AUX | frozenset({"you", "your", "right", "correct", "huh", "yeah", "okay", "ok",
+                                "no", "yes", "or"})
+
+
+def answer_lead(words: list[str], after: Span) -> bool:
+    """Whether a short "?" fragment only restates what the speaker goes on to answer.
+
+    "Honestly? We lost two people.", "Worst case? We miss the season.", "Denise? She'd
+    veto it.": a few words with no wh-word, auxiliary or tag, then the answer (at least
+    three words, no question of its own) in the same turn.
+    """
+    if not 1 <= len(words) <= 3 or any(w.lower() in _ASKING for w in words):
+        return False
+    rest = words_of(after)
+    return len(rest) >= 3 and "?" not in after.text
+
+
 def _covers_most(span: Span, start: int, end: int) -> bool:
     """Whether tokens [start, end) make up most of the sentence's words."""
     total = len(words_of(span))
@@ -96,8 +115,10 @@ class QuestionDetector(LexiconComponent):
         hits: list[tuple[LexiconEntry, int, int]] | None = None  # matched once, if needed
         for sent in doc.sents:
             has_qm = "?" in sent.text
-            shape = question_shape(words_of(sent), has_question_mark=has_qm, punctuated=punctuated)
-            if not shape.is_question:
+            words = words_of(sent)
+            shape = question_shape(words, has_question_mark=has_qm, punctuated=punctuated)
+            if not shape.is_question or (shape.cue == "question_mark"
+                                         and answer_lead(words, doc[sent.end:])):
                 continue
             if hits is None:  # kind patterns only in docs that hold a question
                 hits = self.matches(doc)
