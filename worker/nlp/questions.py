@@ -2,10 +2,11 @@
 
 Form (open/closed) and detection come from the grammar rules in
 :mod:`worker.nlp.rules`; a short "?" fragment that the speaker goes on to answer
-("Honestly? We lost two people.") is no question (:func:`answer_lead`). Kind comes from lexicon entries: ``canned`` (leading,
-scripted, pitch-driven), ``other`` (logistics and rapport); every other question
-is ``probing`` (information-seeking). A rep's negative question or negative tag
-("isn't that amazing?", "..., don't you?") is ``canned`` by its grammar.
+("Honestly? We lost two people.") is no question (:func:`answer_lead`). Kind comes
+from lexicon entries: ``canned`` (leading, scripted, pitch-driven), ``other``
+(logistics and rapport); every other question is ``probing`` (information-seeking).
+A rep's negative question or negative tag ("isn't that amazing?", "..., don't you?")
+is ``canned`` by its grammar.
 Pitch-script lines match whole questions fuzzily (rapidfuzz). Questions by
 prospects are never ``canned``: a prospect's "does that make sense?" checks
 understanding, it does not pitch.
