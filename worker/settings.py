@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         description="Probability at which the mention model counts a sentence as "
         "decision-maker or impact talk.",
     )
+    mention_veto: float = Field(
+        default=0.1, ge=0, lt=1,
+        description="Probability below which the mention model overrules a lexicon mention "
+        "of that type in its sentence (0: never).",
+    )
     kind_model: str = Field(
         default="bundled",
         description="The kind model that backs up the kind lexicon on the rep's questions no "

@@ -97,3 +97,29 @@ def test_a_blocked_phrase_keeps_the_model_out_of_its_sentence(pipeline, tag) -> 
     model = pipeline.mention_model
     assert model.scores([text])[0]["decision_maker"] >= model.threshold
     assert tag(text, role="prospect")["mentions"] == []
+
+
+def test_the_model_overrules_a_lexicon_mention_it_scores_below_the_veto(pipeline, tag) -> None:
+    text = "Fraud, a little."
+    model = pipeline.mention_model
+    assert model.scores([text])[0]["impact"] < model.veto
+    assert tag(text, role="prospect")["mentions"] == []
+    # only in its own sentence
+    turn = f"{text} The chargebacks cost us forty grand last year."
+    found = tag(turn, role="prospect")["mentions"]
+    assert found and all(m["start"] > len(text) for m in found)
+    # a veto of 0 never overrules the lexicon
+    keep = Scorer(Settings(mention_veto=0))
+    assert [(m["type"], m["text"]) for m in next(iter(keep.tag([text])))["mentions"]] == [
+        ("impact", "Fraud")]
+
+
+def test_the_veto_spares_a_prospects_talk_of_their_own_approver(pipeline, tag) -> None:
+    # The labelled lines call the rep's own VP approving a discount no decision-maker
+    # talk, so the model scores this low; from the prospect it is about their decider.
+    text = "I'd have to check with my VP, she signs off on anything over ten percent."
+    model = pipeline.mention_model
+    assert model.scores([text])[0]["decision_maker"] < model.veto
+    assert [m["label"] for m in tag(text, role="prospect")["mentions"]
+            if m["type"] == "decision_maker"]
+    assert [m for m in tag(text, role="rep")["mentions"] if m["type"] == "decision_maker"] == []

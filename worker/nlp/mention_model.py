@@ -79,29 +79,43 @@ class MentionModel(TextModel):
     setting = "CALLSCORE_MENTION_MODEL"
     command = "train-mentions"
 
-    def add_mentions(self, docs: Sequence[Doc], key: str, blocked_key: str) -> None:
-        """Add a sentence-long mention to ``doc.spans[key]`` where the model finds a type
-        the lexicon neither found nor blocked (``doc.spans[blocked_key]``: "lost you
-        there", "I need to look at the numbers") in that sentence."""
+    def __init__(self, weights: bytes, *, threshold: float = 0.5, veto: float = 0.0) -> None:
+        super().__init__(weights, threshold=threshold)
+        self.veto = veto
+
+    def revise(self, docs: Sequence[Doc], key: str, blocked_key: str,
+               own_side_key: str | None = None) -> None:
+        """Add and drop mentions in ``doc.spans[key]``, sentence by sentence.
+
+        A sentence-long mention is added where the model gives a type at least the
+        threshold and the lexicon neither found nor blocked (``doc.spans[blocked_key]``:
+        "lost you there", "I need to look at the numbers") that type in the sentence. A
+        lexicon mention is dropped where the model gives its type less than ``veto`` in
+        its sentence ("the line's out the door", "I'm the only one who knows where the
+        impact wrench is"): one phrase matched, but the sentence says something else.
+        Not in the sentences of ``doc.spans[own_side_key]``: the labelled lines the model
+        learned from call the rep's own manager approving a discount no decision-maker
+        talk, but a prospect's "I'd have to check with my VP, she signs off" is.
+        """
         sents = [(i, sent.start, sent.end, sent.text) for i, doc in enumerate(docs)
                  for sent in doc.sents]
-        if not sents:
-            return
-        added: dict[int, list[Span]] = {}
-        found: dict[int, list[tuple[int, int, str]]] = {}
+        by_doc: dict[int, list[tuple[int, int, dict[str, float]]]] = {}
         for (i, start, end, _), cats in zip(sents, self.scores([s[3] for s in sents]),
                                             strict=True):
-            new = [label for label in self.labels if cats[label] >= self.threshold]
-            if not new:
-                continue
-            if i not in found:
-                found[i] = [(sp.start, sp.end, sp.label_) for k in (key, blocked_key)
-                            for sp in docs[i].spans.get(k, ())]
-            have = {label for s, e, label in found[i] if s < end and e > start}
-            added.setdefault(i, []).extend(
-                Span(docs[i], start, end, label=label, kb_id=MODEL_LABEL)
-                for label in new if label not in have)
-        for i, spans in added.items():
-            if spans:
-                doc = docs[i]
-                doc.spans[key] = sorted([*doc.spans[key], *spans], key=lambda sp: sp.start)
+            by_doc.setdefault(i, []).append((start, end, cats))
+        for i, scored in by_doc.items():
+            doc = docs[i]
+            found = list(doc.spans.get(key, ()))
+            seen = [*found, *doc.spans.get(blocked_key, ())]
+            added = [Span(doc, start, end, label=label, kb_id=MODEL_LABEL)
+                     for start, end, cats in scored for label in self.labels
+                     if cats[label] >= self.threshold
+                     and not any(sp.label_ == label and sp.start < end and sp.end > start
+                                 for sp in seen)]
+            own = [(sp.start, sp.label_) for sp in doc.spans.get(own_side_key or "", ())]
+            kept = [sp for sp in found if not any(
+                start <= sp.start < end and cats[sp.label_] < self.veto
+                and not any(label == sp.label_ and start <= s < end for s, label in own)
+                for start, end, cats in scored)]
+            if added or len(kept) < len(found):
+                doc.spans[key] = sorted([*kept, *added], key=lambda sp: sp.start)

@@ -17,10 +17,13 @@ from spacy.util import filter_spans
 from worker.lexicon import MENTION_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
 
-__all__ = ["BLOCKED_KEY", "SPANS_KEY", "MentionFinder", "make_mention_finder"]
+__all__ = ["BLOCKED_KEY", "OWN_SIDE_KEY", "SPANS_KEY", "MentionFinder", "make_mention_finder"]
 
 SPANS_KEY = "callscore_mentions"
 BLOCKED_KEY = "callscore_mentions_blocked"
+# Sentences that a block for another role silences (a rep's "my VP signs off on the
+# discount"), said by this speaker, where they are about the speaker's own deciders.
+OWN_SIDE_KEY = "callscore_mentions_own_side"
 
 
 def longest_first(spans: Iterable[Span]) -> list[Span]:
@@ -47,8 +50,13 @@ class MentionFinder(LexiconComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         role = doc._.cs_role
-        hits = [(entry, s, e) for entry, s, e in self.matches(doc)
+        matches = self.matches(doc)
+        hits = [(entry, s, e) for entry, s, e in matches
                 if entry.roles is None or role in entry.roles]
+        doc.spans[OWN_SIDE_KEY] = [
+            Span(doc, doc[s].sent.start, doc[s].sent.end, label=entry.label, kb_id=entry.id)
+            for entry, s, e in matches if entry.tier == "block" and entry.scope == "sentence"
+            and entry.roles is not None and role not in entry.roles]
         blocks = [(entry, s, e) for entry, s, e in hits if entry.tier == "block"]
         if any(entry.scope == "sentence" for entry, _, _ in blocks):
             # A sentence-wide block stretches over its whole sentence.

@@ -22,7 +22,7 @@ from worker.errors import ConfigError
 from worker.lexicon import Lexicon, load_lexicon
 from worker.nlp.kind_model import KindModel
 from worker.nlp.mention_model import MentionModel
-from worker.nlp.mentions import BLOCKED_KEY, SPANS_KEY, MentionFinder
+from worker.nlp.mentions import BLOCKED_KEY, OWN_SIDE_KEY, SPANS_KEY, MentionFinder
 from worker.nlp.questions import QuestionDetector
 from worker.nlp.segmenter import SentenceSegmenter  # noqa: F401  (registers the factory)
 from worker.settings import Settings
@@ -83,7 +83,8 @@ class Pipeline:
         self.questions.add_patterns(self.lexicon.entries)
         self.mentions.add_patterns(self.lexicon.entries)
         self.mention_model = MentionModel.load(settings.mention_model,
-                                               threshold=settings.mention_threshold)
+                                               threshold=settings.mention_threshold,
+                                               veto=settings.mention_veto)
         self.kind_model = KindModel.load(settings.kind_model, threshold=settings.kind_threshold)
         self.stat_pipes = [p for p in _STAT_PIPES if p in self.nlp.pipe_names]
         self._stop = frozenset(self.nlp.Defaults.stop_words) | _GENERIC
@@ -107,7 +108,7 @@ class Pipeline:
         with self.nlp.select_pipes(enable=list(RULE_PIPES)):
             docs = list(self.nlp.pipe(docs, batch_size=self.batch_size))
         if self.mention_model is not None:
-            self.mention_model.add_mentions(docs, SPANS_KEY, BLOCKED_KEY)
+            self.mention_model.revise(docs, SPANS_KEY, BLOCKED_KEY, OWN_SIDE_KEY)
         if self.kind_model is not None:
             self.kind_model.revise(docs)
         return docs

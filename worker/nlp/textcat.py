@@ -115,8 +115,9 @@ class TextModel:
         return gzip.compress(nlp.get_pipe(cls._pipe()).to_bytes(), mtime=0)
 
     @classmethod
-    def load(cls, where: str, *, threshold: float = 0.5) -> Self | None:
-        """The bundled model (``bundled``), one at a path, or none (``none`` or empty).
+    def load(cls, where: str, **options: float) -> Self | None:
+        """The bundled model (``bundled``), one at a path, or none (``none`` or empty);
+        ``options`` (``threshold``, ...) go to the constructor.
 
         Raises:
             ConfigError: the file is missing or is not a model of this kind.
@@ -134,7 +135,7 @@ class TextModel:
                 f"'bundled', to a file written by `callscore {cls.command}`, or to 'none'"
             ) from None
         try:
-            return cls(weights, threshold=threshold)
+            return cls(weights, **options)
         except Exception as exc:  # gzip, msgpack and thinc each raise their own
             raise ConfigError(
                 f"{cls.title} {where!r} is not a file written by `callscore {cls.command}` "
