@@ -41,10 +41,10 @@ class LexiconComponent:
         self.entries: dict[str, LexiconEntry] = {}
         self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.matcher = Matcher(self.nlp.vocab)  # patterns that may start on any token
-        # Patterns that name some of their words run only on docs that hold a word of each
-        # such token of some pattern: a Matcher pays for every pattern at every token.
-        self.gated = Matcher(self.nlp.vocab)
-        self.requirements: list[list[frozenset[int]]] = []  # per pattern, word hashes
+        # A pattern that names some of its words runs, in a matcher of its own, only on
+        # docs that hold a word of each such token: a Matcher pays for every pattern at
+        # every token, and most docs hold the words of few patterns.
+        self.gated: list[tuple[Matcher, list[frozenset[int]]]] = []  # matcher, word hashes
         self.script = FuzzyScript([], threshold=self.fuzzy_threshold)
 
     def add_patterns(self, entries: Iterable[LexiconEntry]) -> None:
@@ -59,10 +59,11 @@ class LexiconComponent:
             elif entry.phrase is not None:
                 self.phrase_matcher.add(entry.id, [self.nlp.make_doc(entry.phrase)])
             elif required := _required_words(entry.pattern):
-                self.gated.add(entry.id, [entry.pattern])
+                matcher = Matcher(self.nlp.vocab)
+                matcher.add(entry.id, [entry.pattern])
                 strings = self.nlp.vocab.strings
-                self.requirements.append([frozenset(strings.add(w) for w in words)
-                                          for words in required])
+                self.gated.append((matcher, [frozenset(strings.add(w) for w in words)
+                                             for words in required]))
             else:
                 self.matcher.add(entry.id, [entry.pattern])
         self.script = FuzzyScript(fuzzy, threshold=self.fuzzy_threshold)
@@ -78,11 +79,11 @@ class LexiconComponent:
         found = list(self.phrase_matcher(doc))
         if len(self.matcher):
             found += self.matcher(doc)
-        if self.requirements:
+        if self.gated:
             words = set(doc.to_array([LOWER, NORM, ORTH]).ravel().tolist())
-            if any(all(not words.isdisjoint(need) for need in needs)
-                   for needs in self.requirements):
-                found += self.gated(doc)
+            for matcher, needs in self.gated:
+                if all(not words.isdisjoint(need) for need in needs):
+                    found += matcher(doc)
         return [(self.entries[strings[m]], s, e) for m, s, e in found]
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
