@@ -14,7 +14,6 @@ questions of the sales-call lines written for this project.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -24,7 +23,7 @@ from spacy.tokens import Doc
 from worker.errors import ConfigError
 from worker.lexicon import KIND_LABELS
 from worker.nlp.questions import DEFAULT_KIND_REASON
-from worker.nlp.textcat import TextModel
+from worker.nlp.textcat import TextModel, labelled_rows
 
 __all__ = ["KindModel", "read_kinds"]
 
@@ -42,25 +41,13 @@ def read_kinds(paths: Iterable[Path]) -> list[tuple[str, str]]:
             one of probing, canned, other.
     """
     out = []
-    for path in paths:
-        try:
-            with Path(path).open(encoding="utf-8", newline="") as fh:
-                reader = csv.DictReader(fh, delimiter="\t")
-                missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
-                if missing:
-                    raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}; a "
-                                      f"labelled file has a header with "
-                                      f"{', '.join(_COLUMNS)} (tab-separated)")
-                for n, row in enumerate(reader, start=2):
-                    if row["role"] != "rep" or row["is_question"] != "1":
-                        continue
-                    if row["kind"] not in KIND_LABELS:
-                        raise ConfigError(f"{path}, line {n}: a rep question's kind is "
-                                          f"{row['kind']!r}; write one of "
-                                          f"{', '.join(sorted(KIND_LABELS))}")
-                    out.append((row["text"], row["kind"]))
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read labelled lines ({exc.strerror})") from None
+    for path, n, row in labelled_rows(paths, _COLUMNS):
+        if row["role"] != "rep" or row["is_question"] != "1":
+            continue
+        if row["kind"] not in KIND_LABELS:
+            raise ConfigError(f"{path}, line {n}: a rep question's kind is {row['kind']!r}; "
+                              f"write one of {', '.join(sorted(KIND_LABELS))}")
+        out.append((row["text"], row["kind"]))
     return out
 
 

@@ -13,7 +13,6 @@ mention of that type, becomes a mention of the whole sentence with label ``model
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from worker.errors import ConfigError
 from worker.lexicon import MENTION_LABELS
-from worker.nlp.textcat import BUNDLED, TextModel, digest, normalise
+from worker.nlp.textcat import BUNDLED, TextModel, digest, labelled_rows, normalise
 
 __all__ = ["BUNDLED", "MODEL_LABEL", "MentionModel", "digest", "normalise", "read_labelled",
            "train"]
@@ -40,24 +39,12 @@ def read_labelled(paths: Iterable[Path]) -> list[tuple[str, frozenset[str]]]:
         ConfigError: a file is missing, lacks a column, or has a label other than 0/1.
     """
     out = []
-    for path in paths:
-        try:
-            with Path(path).open(encoding="utf-8", newline="") as fh:
-                reader = csv.DictReader(fh, delimiter="\t")
-                missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
-                if missing:
-                    raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}; a "
-                                      f"labelled file has a header with "
-                                      f"{', '.join(_COLUMNS)} (tab-separated)")
-                for n, row in enumerate(reader, start=2):
-                    bad = [c for c in _LABELS if row[c] not in ("0", "1")]
-                    if bad:
-                        raise ConfigError(f"{path}, line {n}: column {bad[0]} is "
-                                          f"{row[bad[0]]!r}; write 0 or 1")
-                    out.append((row["text"],
-                                frozenset(c for c in _LABELS if row[c] == "1")))
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read labelled lines ({exc.strerror})") from None
+    for path, n, row in labelled_rows(paths, _COLUMNS):
+        bad = [c for c in _LABELS if row[c] not in ("0", "1")]
+        if bad:
+            raise ConfigError(f"{path}, line {n}: column {bad[0]} is {row[bad[0]]!r}; "
+                              f"write 0 or 1")
+        out.append((row["text"], frozenset(c for c in _LABELS if row[c] == "1")))
     return out
 
 

@@ -11,12 +11,13 @@ lines give the same bytes.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import random
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar, Self
@@ -30,7 +31,7 @@ from tqdm import tqdm
 
 from worker.errors import ConfigError
 
-__all__ = ["BUNDLED", "TextModel", "digest", "normalise"]
+__all__ = ["BUNDLED", "TextModel", "digest", "labelled_rows", "normalise"]
 
 BUNDLED = "bundled"
 _NOT_WORD = re.compile(r"[^\w' ]+|_+")
@@ -42,6 +43,28 @@ def normalise(text: str) -> str:
     Training and use see the same text whether or not the transcript was punctuated.
     """
     return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+def labelled_rows(paths: Iterable[Path], columns: Sequence[str]
+                  ) -> Iterator[tuple[Path, int, dict[str, str]]]:
+    """Each row of labelled TSV files (like ``tests/data/sales_*.tsv``): file, line, row.
+
+    Raises:
+        ConfigError: a file is missing or its header lacks one of ``columns``.
+    """
+    for path in map(Path, paths):
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                reader = csv.DictReader(fh, delimiter="\t")
+                missing = [c for c in columns if c not in (reader.fieldnames or ())]
+                if missing:
+                    raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}; a "
+                                      f"labelled file has a header with "
+                                      f"{', '.join(columns)} (tab-separated)")
+                for n, row in enumerate(reader, start=2):
+                    yield path, n, row
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read labelled lines ({exc.strerror})") from None
 
 
 def digest(weights: bytes) -> str:
