@@ -155,6 +155,11 @@ def test_a_real_question_after_a_hedge_is_still_found() -> None:
     ("so did ryder get out of the business", "aux_inversion", "closed"),
     ("um are do you have a family", "aux_inversion", "closed"),
     ("do would you prefer all trials by a judge", "aux_inversion", "closed"),
+    # a yes/no question after a name, "you guys", or the subject said twice
+    ("well steve did you go to college", "aux_inversion", "closed"),
+    ("okay um chuck do you have any pets there at your home", "aux_inversion", "closed"),
+    ("you guys uh do you get much of a chance to hunt", "aux_inversion", "closed"),
+    ("you are you from florida originally", "aux_inversion", "closed"),
 ])
 def test_question_after_a_name_preposition_or_restart(text: str, cue: str, form: str) -> None:
     s = shape(text)
@@ -164,6 +169,8 @@ def test_question_after_a_name_preposition_or_restart(text: str, cue: str, form:
 @pytest.mark.parametrize("text", [
     "so uh what happens is you pay six hundred dollars", "the what did you call it the tax",
     "now what i was you know",
+    "uh you can you know marinate it in any barbecue sauce", "one is you often see it",
+    "so mine are you know i use mine for recreation",
 ])
 def test_no_question_after_a_name_look_alike(text: str) -> None:
     assert not shape(text).is_question

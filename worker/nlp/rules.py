@@ -475,6 +475,9 @@ def question_shape(
     elif (ask := _addressed_wh(w, start)) is not None:
         cue = "wh_start"  # "Ellen, what kind of car do you drive", "from where are you calling"
         start = ask
+    elif (ask := _addressed_aux(w, start)) is not None:
+        cue = "aux_inversion"  # "Cindy, have you seen Dances with Wolves", "you are you in ..."
+        start = ask
     elif has_question_mark:
         cue = "question_mark"
     # Punctuated text without "?": only an inverted auxiliary, a request form and the
@@ -510,6 +513,33 @@ def _addressed_wh(w: Sequence[str], start: int) -> int | None:
             return start + 1 if w[j + 1] in _LISTENER else None
         if w[j] in _SUBJ or w[j] in _NEG:
             return None
+    return None
+
+
+def _addressed_aux(w: Sequence[str], start: int) -> int | None:
+    """Where a yes/no question to the listener starts after a name or a restart.
+
+    "cindy have you seen dances with wolves", "you guys do you get a chance to hunt",
+    "you are you in business for yourself": a name (one word that is no pronoun,
+    auxiliary, marker or function word), "you guys", or the subject said twice around
+    the auxiliary; then an inverted auxiliary with "you"/"y'all" and more words.
+    """
+    n = len(w)
+    head = w[start]
+    if w[start : start + 2] == ["you", "guys"]:
+        ask = start + 2
+    elif (head in _PRON_SUBJ and start + 2 < n and w[start + 1] in AUX
+          and w[start + 2] == head):
+        ask = start + 1  # the subject said twice: "you are you ..."
+    elif not (head in WH or head in AUX or head in _SUBJ or head in FILLERS
+              or head in _EMBEDDING or head in _REPORTING or head in _NEG
+              or head in _WH_PREPOSITIONS):
+        ask = start + 1
+    else:
+        return None
+    if (ask + 2 < n and w[ask] in _MID_AUX - {"is"} and w[ask + 1] in {"you", "y'all", "yall"}
+            and w[ask + 2] not in {"know", "mean", "see"} and _aux_inverted(w, ask)):
+        return ask  # not "you can, you know, marinate it", "mine are, you know, for fun"
     return None
 
 
