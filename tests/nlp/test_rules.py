@@ -160,6 +160,10 @@ def test_a_real_question_after_a_hedge_is_still_found() -> None:
     ("okay um chuck do you have any pets there at your home", "aux_inversion", "closed"),
     ("you guys uh do you get much of a chance to hunt", "aux_inversion", "closed"),
     ("you are you from florida originally", "aux_inversion", "closed"),
+    # a short "where in ..." and "what X is your Y"
+    ("where in indiana", "wh_start", "open"),
+    ("well where at", "wh_start", "open"),
+    ("what color is your dog", "wh_start", "open"),
 ])
 def test_question_after_a_name_preposition_or_restart(text: str, cue: str, form: str) -> None:
     s = shape(text)
@@ -171,6 +175,7 @@ def test_question_after_a_name_preposition_or_restart(text: str, cue: str, form:
     "now what i was you know",
     "uh you can you know marinate it in any barbecue sauce", "one is you often see it",
     "so mine are you know i use mine for recreation",
+    "where in the world they found it i will never know", "what happened was my car broke",
 ])
 def test_no_question_after_a_name_look_alike(text: str) -> None:
     assert not shape(text).is_question

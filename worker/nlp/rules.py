@@ -111,6 +111,7 @@ _REQUEST = (
     ("can", "you", "elaborate"), ("say", "more", "about"),
 )
 _TAG_SUBJ = frozenset({"you", "i", "we", "they", "he", "she", "it", "there", "that", "this"})
+_POSSESSIVE = frozenset({"your", "his", "her", "their", "our", "my"})
 _EXCLAIMED = frozenset({"more", "worse", "funny", "interesting", "weird", "strange", "amazing",
                         "great"})
 _MID_AUX = frozenset({"do", "does", "did", "can", "could", "would", "will", "are", "have",
@@ -320,7 +321,8 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
             and (tail[0].endswith("ing") or tail[0] in {"from", "think", "mean", "got", "want"})
         )
     if wh in {"when", "where", "why"}:
-        return nxt in {"exactly", "else", "not", "so"}
+        return nxt in {"exactly", "else", "not", "so"} or (
+            wh == "where" and nxt in {"abouts", "at", "in"} and i + 4 >= n)  # "where in indiana"
     if wh == "who":
         return True  # "who decides", "who else is involved"
     if wh == "which" and nxt in {"of", "one", "ones"}:
@@ -333,7 +335,8 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
         if tail[k] in {"is", "was"} and tail[k - 1] not in AUX:
             after = tail[k + 1] if k + 1 < len(tail) else None
             # "what kind of car is that" inverts; "what happened was that he ..." does not.
-            if after is None or after not in _TAG_SUBJ or k + 2 < len(tail) - 1:
+            if (after is None or after not in _TAG_SUBJ | _POSSESSIVE
+                    or k + 2 < len(tail) - 1):
                 return False
     if wh == "which":
         # "which seems awful" continues an earlier sentence; "which one do you use" asks,
