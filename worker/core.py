@@ -28,7 +28,7 @@ class Scorer:
 
     @property
     def lexicon_version(self) -> str:
-        """Digest of the lexicon entries and the mention model in use."""
+        """Digest of the lexicon entries and the mention and kind models in use."""
         return self.pipeline.version
 
     def score(self, transcript: Transcript, *, scored_at: datetime | None = None) -> CallScore:

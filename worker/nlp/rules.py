@@ -495,6 +495,11 @@ def question_shape(
     return QuestionShape(True, form, cue, _leading(w, content_start(w)))
 
 
+# Words that cannot be the name a question is addressed to ("Ellen, what ...", "Steve, did
+# you ..."): wh-words, auxiliaries, subjects, markers, embedding and reporting verbs.
+_NO_NAME = WH | AUX | _SUBJ | FILLERS | _EMBEDDING | _REPORTING | _NEG
+
+
 def _addressed_wh(w: Sequence[str], start: int) -> int | None:
     """Where a wh-question to the listener starts after a name or a preposition.
 
@@ -507,9 +512,7 @@ def _addressed_wh(w: Sequence[str], start: int) -> int | None:
     if start + 3 >= n or w[start + 1] not in _PLAIN_WH:
         return None
     head = w[start]
-    if head not in _WH_PREPOSITIONS and (
-            head in WH or head in AUX or head in _SUBJ or head in FILLERS
-            or head in _EMBEDDING or head in _REPORTING or head in _NEG):
+    if head not in _WH_PREPOSITIONS and head in _NO_NAME:
         return None
     for j in range(start + 2, min(start + 5, n - 1)):
         if w[j] in _PLAIN_AUX:
@@ -534,9 +537,7 @@ def _addressed_aux(w: Sequence[str], start: int) -> int | None:
     elif (head in _PRON_SUBJ and start + 2 < n and w[start + 1] in AUX
           and w[start + 2] == head):
         ask = start + 1  # the subject said twice: "you are you ..."
-    elif not (head in WH or head in AUX or head in _SUBJ or head in FILLERS
-              or head in _EMBEDDING or head in _REPORTING or head in _NEG
-              or head in _WH_PREPOSITIONS):
+    elif head not in _NO_NAME and head not in _WH_PREPOSITIONS:
         ask = start + 1
     else:
         return None
