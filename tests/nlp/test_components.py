@@ -70,6 +70,20 @@ def test_rapport_phrase_inside_probing_question_stays_probing(tag) -> None:
     assert tag("How are you handling dispatch when drivers call in sick?")["kind"] == "probing"
 
 
+@pytest.mark.parametrize(("text", "kind", "reason"), [
+    ("Morning Sue! Kids back at school yet?", "other", "rule:greeting"),
+    ("Hello Ana. Busy week?", "other", "rule:greeting"),
+    ("Good question. Busy week?", "probing", "default:information_seeking"),  # no greeting
+    # a long question after the greeting is the call's business
+    ("Hi Joe. So how does dispatch handle a driver who calls in sick at five in the morning?",
+     "probing", "default:information_seeking"),
+])
+def test_short_questions_in_a_turn_that_greets_are_rapport(pipeline, text: str, kind: str,
+                                                          reason: str) -> None:
+    (doc,) = pipeline.analyse_texts([text], ["rep"])
+    assert [(q.kind, q.kind_reason) for q in doc._.cs_questions] == [(kind, reason)]
+
+
 def test_prospect_questions_are_never_canned(tag) -> None:
     assert tag("Does that make sense?", role="prospect")["kind"] == "other"
     out = tag("Does that make sense for a clinic our size?", role="prospect")

@@ -4,7 +4,8 @@ Form (open/closed) and detection come from the grammar rules in
 :mod:`worker.nlp.rules`; a short "?" fragment that the speaker goes on to answer
 ("Honestly? We lost two people.") is no question (:func:`answer_lead`). Kind comes
 from lexicon entries: ``canned`` (leading, scripted, pitch-driven), ``other``
-(logistics and rapport); every other question is ``probing`` (information-seeking).
+(logistics and rapport); so is a short question in a turn that opens with a greeting
+("Hello Ana. Busy week?"). Every other question is ``probing`` (information-seeking).
 A rep's negative question or negative tag ("isn't that amazing?", "..., don't you?")
 is ``canned`` by its grammar.
 Pitch-script lines match whole questions fuzzily (rapidfuzz). Questions by
@@ -30,6 +31,14 @@ _PUNCT_MARKS = frozenset(".,?!;:")
 _KIND_ORDER = {"canned": 0, "other": 1, "probing": 2}
 # The reason of a question that no lexicon entry or rule gave a kind (the kind model may).
 DEFAULT_KIND_REASON = "default:information_seeking"
+GREETING_REASON = "rule:greeting"
+# A turn that opens with a greeting ("Hello Ana, Ravi from Quay. Busy week?", "Morning Sue!
+# Kids back at school yet?"): its short questions are rapport and logistics. In the
+# labelled lines 157 of 160 such questions are "other".
+_GREETINGS = frozenset({"hi", "hey", "hello", "hiya", "howdy", "morning", "afternoon",
+                        "evening", "good"})
+_GREETING_NEXT = frozenset({"morning", "afternoon", "evening", "day"})
+_GREETING_MAX_WORDS = 10
 
 if not Doc.has_extension("cs_role"):
     Doc.set_extension("cs_role", default="rep")
@@ -92,6 +101,13 @@ def answer_lead(words: list[str], after: Span) -> bool:
     return len(rest) >= 3 and "?" not in after.text
 
 
+def _greets(doc: Doc) -> bool:
+    """Whether the turn opens with a greeting ("hi", "hey there", "good morning")."""
+    first = [t.lower_ for t in doc[:2] if not t.is_punct]
+    return bool(first) and first[0] in _GREETINGS and (
+        first[0] != "good" or (len(first) > 1 and first[1] in _GREETING_NEXT))
+
+
 def _covers_most(span: Span, start: int, end: int) -> bool:
     """Whether tokens [start, end) make up most of the sentence's words."""
     total = len(words_of(span))
@@ -127,6 +143,9 @@ class QuestionDetector(LexiconComponent):
             if (kind != "canned" and role == "rep" and shape.leading
                     and (shape.leading != "tie_down" or reason == DEFAULT_KIND_REASON)):
                 kind, reason = "canned", f"rule:{shape.leading}"
+            elif (reason == DEFAULT_KIND_REASON and len(words) <= _GREETING_MAX_WORDS
+                  and _greets(doc)):
+                kind, reason = "other", GREETING_REASON
             found.append(QuestionFinding(sent.start_char, sent.end_char, sent.text,
                                          shape.form or "closed", kind, shape.cue, reason))
         doc._.cs_questions = found
