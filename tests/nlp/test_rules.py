@@ -72,6 +72,21 @@ def test_question_detector_handles_unpunctuated_tag_question(text: str) -> None:
     assert s.is_question and s.cue == "tag" and s.form == "closed"
 
 
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("did you", True), ("are they", True), ("oh have you", True),
+    ("so do we", False),  # agreement
+    ("neither can i", False),
+    ("is it", False),  # as often a restart as a question
+])
+def test_a_bare_auxiliary_and_subject_in_unpunctuated_speech(text: str, is_q: bool) -> None:
+    assert shape(text).is_question is is_q
+
+
+@pytest.mark.parametrize("text", ["Did you,", "Are they."])
+def test_a_bare_auxiliary_and_subject_without_its_question_mark_is_cut_off(text) -> None:
+    assert not shape(text, punctuated=True).is_question
+
+
 def test_question_mark_always_makes_a_question() -> None:
     s = shape("The drug problem?", punctuated=True)
     assert s.is_question and s.cue == "question_mark"

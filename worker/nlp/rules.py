@@ -110,6 +110,7 @@ _REQUEST = (
     ("describe", "for", "me"), ("paint", "me", "a", "picture"), ("elaborate", "on"),
     ("can", "you", "elaborate"), ("say", "more", "about"),
 )
+_BARE_SUBJ = frozenset({"you", "they", "he", "she", "we", "y'all", "ya", "yall"})
 _TAG_SUBJ = frozenset({"you", "i", "we", "they", "he", "she", "it", "there", "that", "this"})
 _POSSESSIVE = frozenset({"your", "his", "her", "their", "our", "my"})
 _EXCLAIMED = frozenset({"more", "worse", "funny", "interesting", "weird", "strange", "amazing",
@@ -372,6 +373,18 @@ def _tag_question(words: Sequence[str]) -> bool:
             and not any(w in {"whether", "if"} for w in words))
 
 
+def _bare_aux_question(words: Sequence[str], start: int) -> bool:
+    """An auxiliary and a personal subject alone, in unpunctuated text: "did you", "are
+    they" (not the agreement "so do we", nor "is it", which is as often a restart).
+
+    Transcribers mark most such fragments with "?"; in SwDA's stripped train
+    conversations two of three are questions.
+    """
+    return (len(words) == start + 2 and words[start] in AUX
+            and words[start + 1] in _BARE_SUBJ
+            and (start == 0 or words[start - 1] not in _AGREEMENT_OPENERS))
+
+
 def _after_if_clause(words: Sequence[str], start: int) -> int | None:
     """Start of an inverted main clause after an if-clause: "if I could ..., would you ...".
 
@@ -481,6 +494,8 @@ def question_shape(
     elif (ask := _addressed_aux(w, start)) is not None:
         cue = "aux_inversion"  # "Cindy, have you seen Dances with Wolves", "you are you in ..."
         start = ask
+    elif not punctuated and _bare_aux_question(w, start):
+        cue = "aux_inversion"  # speech-to-text's "did you", "oh are they"
     elif has_question_mark:
         cue = "question_mark"
     # Punctuated text without "?": only an inverted auxiliary, a request form and the
