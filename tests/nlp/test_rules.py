@@ -82,6 +82,21 @@ def test_a_bare_auxiliary_and_subject_in_unpunctuated_speech(text: str, is_q: bo
     assert shape(text).is_question is is_q
 
 
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("well in interviewing have you ever discussed benefits", True),
+    ("at any rate do you have color preferences", True),
+    ("so for the warehouse side are you still on paper", True),
+    ("he goes do you want to dance", False),  # reported speech
+    ("so the question was do you get it from people", False),
+    ("it didn't do you any good", False),
+    ("he likes to lay next to you and have you scratch his head", False),
+    ("the way the winds are you take off toward the mountain", False),
+    ("not only would you hear it", False),  # only do/have/be after a lead-in
+])
+def test_a_yes_no_question_after_a_lead_in_in_unpunctuated_speech(text: str, is_q: bool) -> None:
+    assert shape(text).is_question is is_q
+
+
 @pytest.mark.parametrize("text", ["Did you,", "Are they."])
 def test_a_bare_auxiliary_and_subject_without_its_question_mark_is_cut_off(text) -> None:
     assert not shape(text, punctuated=True).is_question

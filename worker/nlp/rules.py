@@ -385,6 +385,28 @@ def _bare_aux_question(words: Sequence[str], start: int) -> bool:
             and (start == 0 or words[start - 1] not in _AGREEMENT_OPENERS))
 
 
+def _inner_aux_question(words: Sequence[str], start: int) -> int | None:
+    """Where a yes/no question to the listener starts after a lead-in, in unpunctuated
+    speech: "well in interviewing have you ever discussed benefits", "at any rate do you
+    have color preferences". Not in reported speech ("he goes do you want to dance",
+    "the question was do you ..."), nor "have you scratch his head", "do you any good".
+
+    Only do/have/be: after a lead-in, "would you", "can you" are as often a statement's
+    ("not only would you ...", "you can leave your doors open").
+    """
+    n = len(words)
+    for i in range(start + 2, n - 2):
+        aux, nxt = words[i], words[i + 2]
+        if (aux in _INNER_AUX and words[i + 1] == "you" and words[i - 1] not in _INNER_NOT_AFTER
+                and nxt not in _INNER_NOT_BEFORE
+                and _REPORTING.isdisjoint(words[max(start, i - 4):i])
+                and "is" not in words[max(start, i - 2):i]
+                and (aux != "have" or nxt in _HAVE_YOU_NEXT)
+                and (aux not in {"are", "were"} or (nxt not in AUX and nxt not in _BASE_VERBS))):
+            return i
+    return None
+
+
 def _after_if_clause(words: Sequence[str], start: int) -> int | None:
     """Start of an inverted main clause after an if-clause: "if I could ..., would you ...".
 
@@ -453,6 +475,17 @@ def _form(words: Sequence[str], start: int) -> str:
     return "closed"
 
 
+_INNER_AUX = frozenset({"did", "do", "does", "have", "are", "were"})
+_INNER_NOT_AFTER = (_PRON_SUBJ | WH | AUX | _EMBEDDING | _REPORTING | _SUBORDINATORS
+                    | frozenset({"it", "that", "than", "so", "as", "or", "then", "is", "if",
+                                 "whether", "because", "mean"}))
+_INNER_NOT_BEFORE = frozenset({"know", "see", "mean", "believe", "think", "any", "much",
+                               "no", "good"})
+_HAVE_YOU_NEXT = frozenset({"ever", "been", "got", "gotten", "seen", "heard", "had", "done",
+                            "tried", "read", "noticed", "used", "thought", "looked", "met",
+                            "found", "visited", "talked", "any", "a", "an", "the", "your"})
+
+
 def question_shape(
     words: Sequence[str], *, has_question_mark: bool, punctuated: bool = False
 ) -> QuestionShape:
@@ -496,6 +529,9 @@ def question_shape(
         start = ask
     elif not punctuated and _bare_aux_question(w, start):
         cue = "aux_inversion"  # speech-to-text's "did you", "oh are they"
+    elif not punctuated and (ask := _inner_aux_question(w, start)) is not None:
+        cue = "aux_inversion"  # "at any rate do you have color preferences"
+        start = ask
     elif has_question_mark:
         cue = "question_mark"
     # Punctuated text without "?": only an inverted auxiliary, a request form and the
