@@ -57,6 +57,8 @@ def test_question_detector_finds_unpunctuated_questions(text: str, form: str) ->
         "i don't know if they do or not",
         "do that first",
         "have a look at the deck",
+        "i don't know how my father did it",  # no tag: "did it" is the verb
+        "we don't have it",
     ],
 )
 def test_question_detector_rejects_look_alikes(text: str) -> None:
@@ -65,7 +67,8 @@ def test_question_detector_rejects_look_alikes(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["she needed that didn't she", "you use it every day don't you", "it's expensive isn't it"],
+    ["she needed that didn't she", "you use it every day don't you", "it's expensive isn't it",
+     "it doesn't mix well does it", "that wasn't a standard feature was it"],
 )
 def test_question_detector_handles_unpunctuated_tag_question(text: str) -> None:
     s = shape(text)

@@ -110,6 +110,8 @@ _REQUEST = (
     ("describe", "for", "me"), ("paint", "me", "a", "picture"), ("elaborate", "on"),
     ("can", "you", "elaborate"), ("say", "more", "about"),
 )
+_IT_TAG_AUX = frozenset({"is", "was", "does", "are", "were", "can", "could", "would", "will",
+                         "should"})
 _BARE_SUBJ = frozenset({"you", "they", "he", "she", "we", "y'all", "ya", "yall"})
 _TAG_SUBJ = frozenset({"you", "i", "we", "they", "he", "she", "it", "there", "that", "this"})
 _POSSESSIVE = frozenset({"your", "his", "her", "their", "our", "my"})
@@ -362,6 +364,11 @@ def _tag_question(words: Sequence[str]) -> bool:
             and words[-3] not in _AGREEMENT_OPENERS and words[-3] not in _PRON_SUBJ
             and words[-3] not in WH and words[-3] not in AUX and words[-3] not in _EMBEDDING):
         return True  # "we're not supposed to talk about this, are we"
+    if (n >= 4 and words[-1] in {"it", "there"} and words[-2] in _IT_TAG_AUX
+            and words[-3] not in _AGREEMENT_OPENERS and words[-3] not in _TAG_SUBJ
+            and words[-3] not in WH and words[-3] not in _EMBEDDING
+            and not _NEG.isdisjoint(words[:-3])):
+        return True  # after a negative clause: "it doesn't mix well, does it"
     if n >= 3 and words[-1] in {"it", "you", "they", "he", "she", "we", "there"} and words[-2] in {
         "isn't", "don't", "doesn't", "didn't", "aren't", "wasn't", "weren't", "won't", "can't",
         "couldn't", "wouldn't", "haven't", "hasn't", "shouldn't",
