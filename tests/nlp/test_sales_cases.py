@@ -116,7 +116,9 @@ FLOORS = {("sales_blind_w", "impact"): 0.83, ("sales_blind_zk", "decision_maker"
           # held-out sets (the nine still held out rose on average: DM 0.858 -> 0.868,
           # impact 0.817 -> 0.834; tests/data/README.md).
           ("sales_heldout_zzq", "decision_maker"): 0.84, ("sales_heldout_zy", "impact"): 0.84,
-          ("sales_heldout_zzk", "impact"): 0.82}
+          ("sales_heldout_zzk", "impact"): 0.82,
+          # The seventeenth round's held-out set, first measured 0.90 / 0.89 / 0.79.
+          ("sales_heldout_zzw", "impact"): 0.78}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])
