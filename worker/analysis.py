@@ -15,6 +15,7 @@ from models import Mention, Question, TalkStats, Transcript
 from worker.errors import UnknownRepError
 from worker.nlp.mentions import SPANS_KEY
 from worker.nlp.pipeline import Pipeline
+from worker.nlp.questions import writes_question_marks
 
 __all__ = ["ANALYSER_VERSION", "Findings", "analyse", "analyse_many", "ensure_rep"]
 
@@ -118,14 +119,16 @@ def analyse_many(transcripts: Sequence[Transcript], pipeline: Pipeline) -> list[
     """
     for t in transcripts:
         ensure_rep(t)
-    texts, roles, where = [], [], []
+    texts, roles, marks, where = [], [], [], []
     for ti, t in enumerate(transcripts):
         role_of = {p.speaker: p.role for p in t.participants}
+        trusted = writes_question_marks([u.text for u in t.utterances])
         for ui, u in enumerate(t.utterances):
             texts.append(u.text)
             roles.append(role_of[u.speaker])
+            marks.append(trusted)
             where.append((ti, ui))
-    docs = pipeline.analyse_texts(texts, roles)
+    docs = pipeline.analyse_texts(texts, roles, marks)
 
     questions: list[list[Question]] = [[] for _ in transcripts]
     mentions: list[list[Mention]] = [[] for _ in transcripts]

@@ -11,6 +11,7 @@ from worker.analysis import analyse_many, ensure_rep
 from worker.errors import CallscoreError
 from worker.nlp.mentions import SPANS_KEY
 from worker.nlp.pipeline import Pipeline
+from worker.nlp.questions import writes_question_marks
 from worker.scoring import load_scoring_config, score_call
 from worker.settings import Settings, get_settings
 
@@ -63,19 +64,28 @@ class Scorer:
 
     def tag(self, lines: Iterable[str], *, role: str = "rep",
             batch_size: int = 512) -> Iterator[dict[str, Any]]:
-        """The utterance-level contract of ``callscore tag``, one dict per line, in order."""
+        """The utterance-level contract of ``callscore tag``, one dict per line, in order.
+
+        The lines are one body of text: once any has a "?", a missing "?" is trusted in
+        all that follow; until then each batch is judged on its own
+        (:func:`~worker.nlp.questions.writes_question_marks`).
+        """
         batch: list[str] = []
+        seen_mark = False
         for line in lines:
             batch.append(line)
             if len(batch) >= batch_size:
-                yield from self._tag_batch(batch, role)
+                yield from self._tag_batch(batch, role, seen_mark)
+                seen_mark = seen_mark or any("?" in t for t in batch)
                 batch = []
         if batch:
-            yield from self._tag_batch(batch, role)
+            yield from self._tag_batch(batch, role, seen_mark)
 
-    def _tag_batch(self, texts: list[str], role: str) -> Iterator[dict[str, Any]]:
-        for text, doc in zip(texts, self.pipeline.analyse_texts(texts, [role] * len(texts)),
-                             strict=True):
+    def _tag_batch(self, texts: list[str], role: str,
+                   seen_mark: bool = False) -> Iterator[dict[str, Any]]:
+        marks = [seen_mark or writes_question_marks(texts)] * len(texts)
+        for text, doc in zip(texts, self.pipeline.analyse_texts(texts, [role] * len(texts),
+                                                                marks), strict=True):
             qs = doc._.cs_questions
             # The line's question: its first, unless a later one pitches ("Would your
             # patients like shorter waits? I mean, who wouldn't, right?").

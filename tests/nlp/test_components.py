@@ -309,3 +309,55 @@ def test_gated_patterns_find_what_one_plain_matcher_finds(pipeline) -> None:
             assert got == want, doc.text
             n_found += len(want)
         assert n_found > 100
+
+
+# A speech-to-text engine that writes full stops and commas but never a "?".
+_NO_QUESTION_MARKS = [
+    "Thanks for making time, Tom.",
+    "Sure, happy to.",
+    "You're still on the old dispatch system, right.",
+    "Yes, for now.",
+    "And the drivers call in sick on the weekend.",
+    "Mostly Saturdays, yes.",
+    "Okay, good to know.",
+    "It costs us a lot.",
+    "Got it, that helps.",
+    "We should talk again.",
+    "Sounds good.",
+    "Talk soon.",
+] * 2  # a body of 24 utterances
+
+
+def test_writes_question_marks_judges_a_body_of_utterances() -> None:
+    from worker.nlp.questions import writes_question_marks
+
+    assert writes_question_marks(_NO_QUESTION_MARKS) is False
+    assert writes_question_marks([*_NO_QUESTION_MARKS, "Is that right?"]) is True
+    assert writes_question_marks(_NO_QUESTION_MARKS[:12]) is True  # too few to tell
+    assert writes_question_marks([t.rstrip(".").replace(",", "")
+                                  for t in _NO_QUESTION_MARKS]) is True  # no punctuation
+
+
+def test_a_missing_question_mark_counts_only_where_the_source_writes_them(scorer) -> None:
+    """Where no utterance has a "?", the rules read punctuated sentences as they read
+    unpunctuated speech; where the source writes "?", a missing one is trusted."""
+    tag_line = "You're still on the old dispatch system, right."
+    untrusted = list(scorer.tag(_NO_QUESTION_MARKS))
+    assert [r["text"] for r in untrusted if r["is_question"]] == [tag_line] * 2
+    trusted = list(scorer.tag([*_NO_QUESTION_MARKS, "Is that right?"]))
+    assert not trusted[2]["is_question"] and trusted[2]["text"] == tag_line
+    # one body: a "?" in an earlier batch keeps the missing ones trusted in later batches
+    later = list(scorer.tag(["Is that right?", *_NO_QUESTION_MARKS * 2], batch_size=24))
+    assert later[27]["text"] == tag_line and not later[27]["is_question"]
+
+
+def test_a_call_without_question_marks_is_read_as_unpunctuated(pipeline) -> None:
+    from tests.factories import transcript
+    from worker.analysis import analyse
+
+    turns = [("rep" if i % 2 == 0 else "pro", t) for i, t in enumerate(_NO_QUESTION_MARKS)]
+    texts = [q.text for q in analyse(transcript(turns), pipeline).questions]
+    assert "You're still on the old dispatch system, right." in texts
+    turns.append(("pro", "Is that right?"))
+    texts = [q.text for q in analyse(transcript(turns), pipeline).questions]
+    assert "You're still on the old dispatch system, right." not in texts

@@ -97,13 +97,22 @@ class Pipeline:
         return f"{meta.get('name', '?')}-{meta.get('version', '?')}"
 
     def analyse_texts(
-        self, texts: Iterable[str], roles: Iterable[Literal["rep", "prospect", "other"] | str]
+        self, texts: Iterable[str], roles: Iterable[Literal["rep", "prospect", "other"] | str],
+        question_marks: Iterable[bool] | None = None,
     ) -> list[Doc]:
-        """Run the rule components over texts (one utterance each), said by ``roles``."""
+        """Run the rule components over texts (one utterance each), said by ``roles``.
+
+        ``question_marks`` says, per text, whether its source writes "?" where it asks
+        (:func:`~worker.nlp.questions.writes_question_marks`); by default every text's
+        is trusted.
+        """
+        texts = list(texts)
+        marks = [True] * len(texts) if question_marks is None else list(question_marks)
         docs = []
-        for text, role in zip(texts, roles, strict=True):
+        for text, role, trusted in zip(texts, roles, marks, strict=True):
             doc = self.nlp.make_doc(text)
             doc._.cs_role = role
+            doc._.cs_question_marks = trusted
             docs.append(doc)
         with self.nlp.select_pipes(enable=list(RULE_PIPES)):
             docs = list(self.nlp.pipe(docs, batch_size=self.batch_size))

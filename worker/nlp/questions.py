@@ -8,6 +8,9 @@ from lexicon entries: ``canned`` (leading, scripted, pitch-driven), ``other``
 ("Hello Ana. Busy week?"). Every other question is ``probing`` (information-seeking).
 A rep's negative question or negative tag ("isn't that amazing?", "..., don't you?")
 is ``canned`` by its grammar.
+Where a body of utterances (a call, ``callscore tag``'s input) is punctuated but holds no
+"?" at all, its missing "?"s say nothing and its sentences are read as unpunctuated
+speech (:func:`writes_question_marks`).
 Pitch-script lines match whole questions fuzzily (rapidfuzz). Questions by
 prospects are never ``canned``: a prospect's "does that make sense?" checks
 understanding, it does not pitch.
@@ -15,7 +18,7 @@ understanding, it does not pitch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -25,9 +28,11 @@ from worker.lexicon import KIND_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
 from worker.nlp.rules import AUX, HESITATIONS, WH, drop_restarts, question_shape
 
-__all__ = ["DEFAULT_KIND_REASON", "QuestionDetector", "QuestionFinding", "make_question_detector"]
+__all__ = ["DEFAULT_KIND_REASON", "QuestionDetector", "QuestionFinding", "make_question_detector",
+           "writes_question_marks"]
 
 _PUNCT_MARKS = frozenset(".,?!;:")
+_MARKS_MIN_LINES = 20
 _KIND_ORDER = {"canned": 0, "other": 1, "probing": 2}
 # The reason of a question that no lexicon entry or rule gave a kind (the kind model may).
 DEFAULT_KIND_REASON = "default:information_seeking"
@@ -42,6 +47,11 @@ _GREETING_MAX_WORDS = 10
 
 if not Doc.has_extension("cs_role"):
     Doc.set_extension("cs_role", default="rep")
+if not Doc.has_extension("cs_question_marks"):
+    # Whether the utterance's source writes "?" (see writes_question_marks); where it does
+    # not, a punctuated sentence without "?" is judged by every rule, as unpunctuated
+    # speech is.
+    Doc.set_extension("cs_question_marks", default=True)
 if not Doc.has_extension("cs_questions"):
     Doc.set_extension("cs_questions", default=None)
 
@@ -101,6 +111,22 @@ def answer_lead(words: list[str], after: Span) -> bool:
     return len(rest) >= 3 and "?" not in after.text
 
 
+def writes_question_marks(texts: Sequence[str]) -> bool:
+    """Whether a body of utterances (a call, a batch of lines) uses "?" where it asks.
+
+    Some speech-to-text engines put in commas and full stops but never a "?": there the
+    missing "?" says nothing. A body of at least ``_MARKS_MIN_LINES`` utterances, most
+    of them punctuated, none with a "?", is taken for such output. Shorter or
+    unpunctuated bodies, and any with a "?", are trusted as they are.
+    """
+    punctuated = 0
+    for text in texts:
+        if "?" in text:
+            return True
+        punctuated += any(c in _PUNCT_MARKS for c in text)
+    return not (punctuated >= _MARKS_MIN_LINES and punctuated * 2 > len(texts))
+
+
 def _greets(doc: Doc) -> bool:
     """Whether the turn opens with a greeting ("hi", "hey there", "good morning")."""
     first = [t.lower_ for t in doc[:2] if not t.is_punct]
@@ -127,7 +153,7 @@ class QuestionDetector(LexiconComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         role = doc._.cs_role
-        punctuated = any(c in _PUNCT_MARKS for c in doc.text)
+        punctuated = doc._.cs_question_marks and any(c in _PUNCT_MARKS for c in doc.text)
         found: list[QuestionFinding] = []
         hits: list[tuple[LexiconEntry, int, int]] | None = None  # matched once, if needed
         for sent in doc.sents:
