@@ -118,7 +118,14 @@ FLOORS = {("sales_blind_w", "impact"): 0.83, ("sales_blind_zk", "decision_maker"
           ("sales_heldout_zzq", "decision_maker"): 0.84, ("sales_heldout_zy", "impact"): 0.84,
           ("sales_heldout_zzk", "impact"): 0.82,
           # The seventeenth round's held-out set, first measured 0.90 / 0.89 / 0.79.
-          ("sales_heldout_zzw", "impact"): 0.78}
+          ("sales_heldout_zzw", "impact"): 0.78,
+          # The nineteenth round's held-out set, first measured 0.88 / 0.81 / 0.78.
+          ("sales_heldout_zzzd", "decision_maker"): 0.80, ("sales_heldout_zzzd", "impact"): 0.77,
+          # Its writer put "?" only on declarative questions ("Six hours every week, on a
+          # Sunday?") and none on wh- and yes/no questions, which end without any mark;
+          # the rules trust a "?"-writing source's missing "?" (README, "How questions
+          # are found"), so most of its questions go unfound.
+          ("sales_blind_zzze", "detection"): 0.62}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])
