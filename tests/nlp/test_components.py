@@ -124,6 +124,8 @@ def test_non_questions_have_null_form_and_kind(tag) -> None:
         ("Dispatch takes us 10 hours a week.", "impact", "10 hours a week"),
         ("Honestly the contract is at risk if this slips.", "impact", "at risk"),
         ("We spend $40k a quarter on overtime.", "impact", "$40k"),
+        ("So what would Gloria want to see before she signs off?", "decision_maker", "Gloria"),
+        ("what would she need to see", "decision_maker", "she need"),
     ],
 )
 def test_mentions_have_type_and_character_span(tag, text: str, type_: str, span: str) -> None:
