@@ -125,7 +125,13 @@ FLOORS = {("sales_blind_w", "impact"): 0.83, ("sales_blind_zk", "decision_maker"
           # Sunday?") and none on wh- and yes/no questions, which end without any mark;
           # the rules trust a "?"-writing source's missing "?" (README, "How questions
           # are found"), so most of its questions go unfound.
-          ("sales_blind_zzze", "detection"): 0.62}
+          ("sales_blind_zzze", "detection"): 0.62,
+          # The eighteenth round, kept aside unread and measured once, with the system
+          # of commit "Mentions: what a third person would want ...".
+          ("sales_heldout_zzx", "kind"): 0.80, ("sales_heldout_zzx", "decision_maker"): 0.80,
+          ("sales_heldout_zzx", "impact"): 0.80, ("sales_heldout_zzy", "decision_maker"): 0.80,
+          ("sales_heldout_zzy", "impact"): 0.84, ("sales_heldout_zzza", "decision_maker"): 0.83,
+          ("sales_heldout_zzza", "impact"): 0.81}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])
