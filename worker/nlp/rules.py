@@ -112,7 +112,7 @@ _REQUEST = (
 )
 _IT_TAG_AUX = frozenset({"is", "was", "does", "are", "were", "can", "could", "would", "will",
                          "should"})
-_BARE_SUBJ = frozenset({"you", "they", "he", "she", "we", "y'all", "ya", "yall"})
+_BARE_SUBJ = _PRON_SUBJ - {"i", "u"}  # not "oh do i" (agreeing) nor texting's "u"
 _TAG_SUBJ = frozenset({"you", "i", "we", "they", "he", "she", "it", "there", "that", "this"})
 _POSSESSIVE = frozenset({"your", "his", "her", "their", "our", "my"})
 _EXCLAIMED = frozenset({"more", "worse", "funny", "interesting", "weird", "strange", "amazing",
