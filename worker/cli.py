@@ -447,8 +447,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read UTF-8 lines from stdin, one utterance each; write one JSON object per "
                     'line, in order: {"text", "is_question", "form", "kind", "mentions"}. form '
                     "and kind describe the line's question: its first, or a later one that is "
-                    "canned (null when none). This is the contract the NLP is measured with "
-                    "(see benchmarks/eval_questions.py).")
+                    "canned (null when none). The lines are one body of text: where 20 or "
+                    "more of them are punctuated and none holds a \"?\", a missing \"?\" "
+                    "says nothing and the lines are read as unpunctuated speech. This is the "
+                    "contract the NLP is measured with (see benchmarks/eval_questions.py).")
     p.add_argument("--role", choices=["rep", "prospect"], default="rep",
                    help="judge kinds as said by this role (default: rep)")
     p.set_defaults(func=cmd_tag)
