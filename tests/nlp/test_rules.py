@@ -19,6 +19,7 @@ def shape(text: str, punctuated: bool = False):
         ("what happens when a shipment is late", "open"),
         ("so um who else is involved in the decision", "open"),
         ("why is that", "open"),
+        ("oh why", "open"),
         ("what kind of system do you use", "open"),
         ("how many drivers do you have", "open"),
         ("do you track that in a spreadsheet", "closed"),
@@ -58,6 +59,8 @@ def test_question_detector_finds_unpunctuated_questions(text: str, form: str) ->
         "do that first",
         "have a look at the deck",
         "i don't know how my father did it",  # no tag: "did it" is the verb
+        "and when uh",  # a bare wh-word other than "why" is cut off
+        "uh how how",
         "we don't have it",
     ],
 )

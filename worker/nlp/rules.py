@@ -299,7 +299,7 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
     n = len(words)
     wh = words[i]
     if i + 1 >= n:
-        return wh in {"why", "how", "where", "when", "who"}
+        return wh == "why"  # a bare "how", "when", "who", "where" is mostly cut off
     nxt = words[i + 1]
     if nxt in {"a", "an"}:
         return False  # "what a day"
