@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         "written by `callscore train-kinds`, or 'none' (lexicon and rules only).",
     )
     kind_threshold: float = Field(
-        default=0.7, gt=0, lt=1,
+        default=0.5, gt=0, lt=1,
         description="Probability at which the kind model calls such a question other "
         "(rapport, logistics) or canned instead of probing.",
     )
