@@ -128,13 +128,14 @@ FLOORS = {("sales_blind_w", "impact"): 0.83, ("sales_blind_zk", "decision_maker"
           ("sales_blind_zzze", "detection"): 0.62,
           # The eighteenth round, kept aside unread and measured once, with the system
           # of commit "Mentions: what a third person would want ...".
-          ("sales_heldout_zzx", "kind"): 0.80, ("sales_heldout_zzx", "decision_maker"): 0.80,
+          ("sales_heldout_zzx", "decision_maker"): 0.80,
           ("sales_heldout_zzx", "impact"): 0.80, ("sales_heldout_zzy", "decision_maker"): 0.80,
           ("sales_heldout_zzy", "impact"): 0.84, ("sales_heldout_zzza", "decision_maker"): 0.83,
           ("sales_heldout_zzza", "impact"): 0.81,
           # The twentieth round's held-out set, first measured 0.85 / 0.85 / 0.87 with
-          # the same system, 0.84 / 0.85 / 0.86 after the retraining with the others.
-          ("sales_heldout_zzzh", "kind"): 0.83, ("sales_heldout_zzzh", "decision_maker"): 0.84,
+          # the same system, 0.84 / 0.85 / 0.86 after the retraining with the others
+          # (kind 0.87 since the kind threshold is 0.5; zzx's kind went 0.80 -> 0.86).
+          ("sales_heldout_zzzh", "decision_maker"): 0.84,
           # After that retraining: zzq's impact 0.87 -> 0.85, zzz's DM 0.88 -> 0.85 (the
           # sixteen held-out sets' DM mean rose 0.862 -> 0.868, impact held at 0.831).
           ("sales_heldout_zzq", "impact"): 0.84, ("sales_heldout_zzz", "decision_maker"): 0.84,
