@@ -108,6 +108,20 @@ def test_a_short_fragment_the_speaker_answers_is_no_question(tag, text: str,
     assert tag(text, role="prospect")["is_question"] is is_question
 
 
+@pytest.mark.parametrize(("text", "is_question"), [
+    ("Huh?", False),
+    ("Pardon me?", False),
+    ("I'm sorry, what?", False),
+    ("Uh, come again?", False),
+    ("What did you say?", False),
+    ("What was the budget?", True),  # asks about the matter
+    ("Sorry, what tool is that?", True),
+    ("Sorry, who signs?", True),
+])
+def test_a_request_to_repeat_is_no_question(tag, text: str, is_question: bool) -> None:
+    assert tag(text)["is_question"] is is_question
+
+
 def test_non_questions_have_null_form_and_kind(tag) -> None:
     out = tag("We rolled it out to forty clinics last year.")
     assert out == {**out, "is_question": False, "form": None, "kind": None}

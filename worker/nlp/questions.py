@@ -2,7 +2,8 @@
 
 Form (open/closed) and detection come from the grammar rules in
 :mod:`worker.nlp.rules`; a short "?" fragment that the speaker goes on to answer
-("Honestly? We lost two people.") is no question (:func:`answer_lead`). Kind comes
+("Honestly? We lost two people.") is no question (:func:`answer_lead`), nor is a request
+to repeat ("Pardon?", "Sorry, what?": :func:`~worker.nlp.rules.repair_request`). Kind comes
 from lexicon entries: ``canned`` (leading, scripted, pitch-driven), ``other``
 (logistics and rapport); so is a short question in a turn that opens with a greeting
 ("Hello Ana. Busy week?"). Every other question is ``probing`` (information-seeking).
@@ -26,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from worker.lexicon import KIND_LABELS, LexiconEntry
 from worker.nlp.base import LexiconComponent
-from worker.nlp.rules import AUX, HESITATIONS, WH, drop_restarts, question_shape
+from worker.nlp.rules import AUX, HESITATIONS, WH, drop_restarts, question_shape, repair_request
 
 __all__ = ["DEFAULT_KIND_REASON", "QuestionDetector", "QuestionFinding", "make_question_detector",
            "writes_question_marks"]
@@ -160,8 +161,8 @@ class QuestionDetector(LexiconComponent):
             has_qm = "?" in sent.text
             words = words_of(sent)
             shape = question_shape(words, has_question_mark=has_qm, punctuated=punctuated)
-            if not shape.is_question or (shape.cue == "question_mark"
-                                         and answer_lead(words, doc[sent.end:])):
+            if not shape.is_question or repair_request(words) or (
+                    shape.cue == "question_mark" and answer_lead(words, doc[sent.end:])):
                 continue
             if hits is None:  # kind patterns only in docs that hold a question
                 hits = self.matches(doc)
