@@ -26,6 +26,14 @@ def test_the_model_finds_a_sentence_the_lexicon_misses(pipeline, tag) -> None:
         ("decision_maker", MODEL_LABEL, UNLISTED)]
 
 
+def test_the_model_reads_a_word_the_same_with_or_without_its_apostrophe(pipeline) -> None:
+    said = ["If this slips I don't get my bonus.", "if this slips i dont get my bonus",
+            "If this slips I don\u2019t get my bonus."]
+    scores = pipeline.mention_model.scores(said)
+    assert scores[0] == scores[1] == scores[2]
+    assert scores[0]["impact"] >= pipeline.mention_model.threshold
+
+
 def test_without_the_model_only_the_lexicon_counts() -> None:
     scorer = Scorer(Settings(mention_model="none"))
     assert scorer.pipeline.mention_model is None

