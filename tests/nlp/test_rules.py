@@ -78,6 +78,16 @@ def test_question_detector_handles_unpunctuated_tag_question(text: str) -> None:
     assert s.is_question and s.cue == "tag" and s.form == "closed"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["your team would love this feature don't you think", "that's a game changer wouldnt you say",
+     "pretty slick wouldn't you agree"],
+)
+def test_a_tag_that_asks_the_listener_to_agree_leads(text: str) -> None:
+    s = shape(text)
+    assert s.is_question and s.cue == "tag" and s.leading == "negative_tag"
+
+
 @pytest.mark.parametrize(("text", "is_q"), [
     ("did you", True), ("are they", True), ("oh have you", True),
     ("so do we", False),  # agreement

@@ -377,9 +377,17 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
     return True
 
 
+_OPINION_VERBS = frozenset({"think", "agree", "say", "reckon", "feel"})
+
+
 def _negative_tag(words: Sequence[str]) -> bool:
-    """True when the sentence ends in a negative tag: "..., isn't it", "..., don't you"."""
-    return len(words) >= 4 and words[-1] in _TAG_SUBJ and words[-2] in _NEG and words[-3] in AUX
+    """True when the sentence ends in a negative tag: "..., isn't it", "..., don't you",
+    or asks the listener to agree: "..., don't you think", "..., wouldn't you say"."""
+    n = len(words)
+    if n >= 4 and words[-1] in _TAG_SUBJ and words[-2] in _NEG and words[-3] in AUX:
+        return True
+    return (n >= 5 and words[-1] in _OPINION_VERBS and words[-2] == "you"
+            and words[-3] in _NEG and words[-4] in AUX)
 
 
 def _tag_question(words: Sequence[str]) -> bool:
