@@ -231,3 +231,21 @@ def test_no_question_after_a_name_look_alike(text: str) -> None:
                                   "did too but only once", "does so when it has to"])
 def test_do_with_no_name_after_it_is_no_question(text: str) -> None:
     assert not shape(text).is_question
+
+
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("if i could get you live in six weeks would you sign this month", True),
+    ("if it slips again what does that cost you", True),
+    ("if the pilot works what happens next", True),
+    ("when a unit goes down in august what does that do to your schedule", True),
+    ("when the numbers land at month end who looks at them", True),
+    ("once the pilot is over what would the board need to see", True),
+    # a story, not a question to the listener
+    ("when i asked him where do i sign up he laughed", False),
+    ("when i was around the house i played that music too", False),
+])
+def test_a_question_after_an_if_or_when_clause(text: str, is_q: bool) -> None:
+    s = shape(text)
+    assert s.is_question is is_q
+    if is_q:
+        assert s.cue == "conditional"

@@ -449,23 +449,37 @@ def _inner_aux_question(words: Sequence[str], start: int) -> int | None:
     return None
 
 
+_CLAUSE_OPENERS = frozenset({"if", "suppose", "say", "when", "whenever", "once"})
+# Reporting verbs, without "go" ("when a unit goes down, what ...").
+_QUOTING = _REPORTING - {"go", "goes", "going", "went"}
+_WH_VERBS = frozenset({"happens", "happened", "changes", "decides", "looks", "signs", "gets",
+                       "has", "makes", "approves", "owns", "pays", "goes"})
+
+
 def _after_if_clause(words: Sequence[str], start: int) -> int | None:
-    """Start of an inverted main clause after an if-clause: "if I could ..., would you ...".
+    """Start of the main-clause question after an if- or when-clause: "if I could ...,
+    would you ...", "when a shipment is late, what does that cost you", "if it slips
+    again, what happens".
 
     Returns its index, or None.
     """
-    if start >= len(words) or words[start] not in {"if", "suppose", "say"}:
+    if start >= len(words) or words[start] not in _CLAUSE_OPENERS:
         return None
+    when = words[start] not in {"if", "suppose", "say"}
     for j in range(start + 3, len(words) - 1):
         prev = words[j - 1]
         if prev in _PRON_SUBJ or prev in AUX or prev in {"it", "that", "to"}:
             continue  # "if you would", "if I could show"
+        if when and not _QUOTING.isdisjoint(words[start:j]):
+            return None  # a story: "when I asked him, where do I sign up"
         if (words[j] in _MAIN_WH and j + 2 < len(words) and words[j + 1] in _MID_AUX
-                and words[j + 2] in _PRON_SUBJ):
+                and words[j + 2] in _SUBJ and words[j + 2] != "i"):
             return j  # "if you had a free hand, what would you change"
+        if words[j] in {"what", "who"} and words[j + 1] in _WH_VERBS and prev not in _EMBEDDING:
+            return j  # "if it slips again, what happens", "when it lands, who looks at it"
         if (words[j] in AUX and words[j + 1] in _PRON_SUBJ and words[j] not in {"am"}
-                and words[j + 2 : j + 3] != ["imagine"]):
-            return j  # not the exclamative "if ..., can you imagine"
+                and words[j + 2 : j + 3] not in (["imagine"], ["know"])):
+            return j  # not "if ..., can you imagine", nor "when it was, you know, ..."
     return None
 
 
