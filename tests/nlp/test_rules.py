@@ -249,3 +249,16 @@ def test_a_question_after_an_if_or_when_clause(text: str, is_q: bool) -> None:
     assert s.is_question is is_q
     if is_q:
         assert s.cue == "conditional"
+
+
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("is thursday at ten still good for the demo", True),
+    ("would phil have a say in this", True),
+    ("is delmar up for renewal", True),
+    ("could go either way you know", False),
+    ("is pretty close to new orleans", False),
+    ("sure is nice up there this time of year", False),
+])
+def test_an_auxiliary_then_a_name_in_unpunctuated_speech(text: str, is_q: bool) -> None:
+    assert shape(text).is_question is is_q
+    assert not shape(text.capitalize() + ".", punctuated=True).is_question

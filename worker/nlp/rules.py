@@ -427,6 +427,32 @@ def _bare_aux_question(words: Sequence[str], start: int) -> bool:
             and (start == 0 or words[start - 1] not in _AGREEMENT_OPENERS))
 
 
+_NAMED_AUX = frozenset({"is", "would", "will", "can", "could", "does", "did", "should"})
+_NOT_NAMED = frozenset({"more", "kind", "sort", "like", "just", "really", "very", "so", "too",
+                        "all", "always", "never", "one", "two", "three", "said", "gonna",
+                        "pretty", "much", "still", "probably", "also", "even", "actually",
+                        "definitely", "sure", "either", "only", "usually", "maybe"})
+
+
+def _aux_named_subject(words: Sequence[str], start: int) -> bool:
+    """An auxiliary opening unpunctuated speech, then a name or noun as its subject: "is
+    thursday at ten still good", "would phil have a say", "is delmar up for renewal".
+
+    Lower-cased speech hides which word is a name, so the word after the auxiliary only
+    has to be no pronoun, auxiliary, marker, adverb or base verb ("could go either
+    way", "is pretty close to new orleans"), and at least two words follow it.
+    """
+    n = len(words)
+    if n < start + 4 or words[start] not in _NAMED_AUX:
+        return False
+    if start > 0 and words[start - 1] in _AGREEMENT_OPENERS | {"sure"}:
+        return False  # "so does chicago", "sure is pretty up there"
+    nxt = words[start + 1]
+    return not (nxt in _SUBJ or nxt in AUX or nxt in _NEG or nxt in FILLERS or nxt in WH
+                or nxt in _EMBEDDING or nxt in _BASE_VERBS or nxt in _NOT_NAMED
+                or "'" in nxt or nxt.endswith(("ing", "ed", "ly")))
+
+
 def _inner_aux_question(words: Sequence[str], start: int) -> int | None:
     """Where a yes/no question to the listener starts after a lead-in, in unpunctuated
     speech: "well in interviewing have you ever discussed benefits", "at any rate do you
@@ -585,6 +611,8 @@ def question_shape(
         start = ask
     elif not punctuated and _bare_aux_question(w, start):
         cue = "aux_inversion"  # speech-to-text's "did you", "oh are they"
+    elif not punctuated and _aux_named_subject(w, start):
+        cue = "aux_inversion"  # speech-to-text's "is thursday at ten still good"
     elif not punctuated and (ask := _inner_aux_question(w, start)) is not None:
         cue = "aux_inversion"  # "at any rate do you have color preferences"
         start = ask
