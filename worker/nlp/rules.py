@@ -244,9 +244,8 @@ def drop_restarts(words: list[str]) -> list[str]:
 # conversations 110 of 122 such "?" utterances are "br" (signal non-understanding).
 _REPAIRS = frozenset({
     ("what",), ("huh",), ("pardon",), ("pardon", "me"), ("beg", "your", "pardon"),
-    ("i", "beg", "your", "pardon"), ("excuse", "me"), ("sorry",), ("i'm", "sorry"),
-    ("come", "again"), ("say", "again"), ("say", "that", "again"), ("say", "what"),
-    ("what", "did", "you", "say"), ("sorry", "what"), ("i'm", "sorry", "what"),
+    ("i", "beg", "your", "pardon"), ("excuse", "me"), ("sorry",), ("come", "again"),
+    ("say", "again"), ("say", "that", "again"), ("say", "what"), ("what", "did", "you", "say"),
     ("the", "what"), ("you", "what"), ("what", "was", "that", "again"),
 })
 _REPAIR_LEAD = frozenset({"oh", "uh", "um", "er", "hm", "hmm", "i'm", "sorry"})
@@ -256,8 +255,6 @@ def repair_request(words: Sequence[str]) -> bool:
     """Whether the words only ask to hear the last turn again: "Huh?", "Pardon me?",
     "Uh, sorry, what?" (after "oh"/"uh"/"sorry" openers)."""
     w = " ".join(words).lower().replace(" '", "'").split()  # "I 'm" -> "i'm"
-    if tuple(w) in _REPAIRS:
-        return True
     i = 0
     while i < len(w) - 1 and w[i] in _REPAIR_LEAD:
         i += 1
@@ -432,6 +429,7 @@ _NOT_NAMED = frozenset({"more", "kind", "sort", "like", "just", "really", "very"
                         "all", "always", "never", "one", "two", "three", "said", "gonna",
                         "pretty", "much", "still", "probably", "also", "even", "actually",
                         "definitely", "sure", "either", "only", "usually", "maybe"})
+_NOT_NAMED_AFTER = _AGREEMENT_OPENERS | {"sure"}
 
 
 def _aux_named_subject(words: Sequence[str], start: int) -> bool:
@@ -445,7 +443,7 @@ def _aux_named_subject(words: Sequence[str], start: int) -> bool:
     n = len(words)
     if n < start + 4 or words[start] not in _NAMED_AUX:
         return False
-    if start > 0 and words[start - 1] in _AGREEMENT_OPENERS | {"sure"}:
+    if start > 0 and words[start - 1] in _NOT_NAMED_AFTER:
         return False  # "so does chicago", "sure is pretty up there"
     nxt = words[start + 1]
     return not (nxt in _SUBJ or nxt in AUX or nxt in _NEG or nxt in FILLERS or nxt in WH
@@ -491,13 +489,14 @@ def _after_if_clause(words: Sequence[str], start: int) -> int | None:
     """
     if start >= len(words) or words[start] not in _CLAUSE_OPENERS:
         return None
-    when = words[start] not in {"if", "suppose", "say"}
-    for j in range(start + 3, len(words) - 1):
+    end = len(words) - 1
+    if words[start] not in {"if", "suppose", "say"}:
+        # Not past a reporting verb: "when I asked him, where do I sign up" is a story.
+        end = min(end, next((k for k in range(start, end) if words[k] in _QUOTING), end) + 1)
+    for j in range(start + 3, end):
         prev = words[j - 1]
         if prev in _PRON_SUBJ or prev in AUX or prev in {"it", "that", "to"}:
             continue  # "if you would", "if I could show"
-        if when and not _QUOTING.isdisjoint(words[start:j]):
-            return None  # a story: "when I asked him, where do I sign up"
         if (words[j] in _MAIN_WH and j + 2 < len(words) and words[j + 1] in _MID_AUX
                 and words[j + 2] in _SUBJ and words[j + 2] != "i"):
             return j  # "if you had a free hand, what would you change"
