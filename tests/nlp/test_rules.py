@@ -262,3 +262,21 @@ def test_a_question_after_an_if_or_when_clause(text: str, is_q: bool) -> None:
 def test_an_auxiliary_then_a_name_in_unpunctuated_speech(text: str, is_q: bool) -> None:
     assert shape(text).is_question is is_q
     assert not shape(text.capitalize() + ".", punctuated=True).is_question
+
+
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("you ever been out to the plant in reno", True),
+    ("you ready to get started", True),
+    ("you mean the renewal in march", True),
+    ("oh you mean the second site", True),
+    ("anything else", True),
+    ("so you mean it", False),
+    ("you mean a lot to this team", False),
+    ("you never know with them", False),
+])
+def test_a_question_without_its_auxiliary_in_unpunctuated_speech(text: str, is_q: bool) -> None:
+    assert shape(text).is_question is is_q
+    if is_q:
+        assert shape(text).form == "closed"
+        # Punctuated text keeps its own "?"s: there a sentence like this without one is none.
+        assert not shape(text.capitalize() + ".", punctuated=True).is_question
