@@ -109,17 +109,24 @@ def test_a_short_fragment_the_speaker_answers_is_no_question(tag, text: str,
 
 
 @pytest.mark.parametrize(("text", "is_question"), [
-    ("Huh?", False),
-    ("Pardon me?", False),
-    ("I'm sorry, what?", False),
-    ("Uh, come again?", False),
-    ("What did you say?", False),
-    ("What was the budget?", True),  # asks about the matter
-    ("Sorry, what tool is that?", True),
-    ("Sorry, who signs?", True),
+    ("huh", False),
+    ("pardon me", False),
+    ("im sorry what", False),
+    ("uh come again", False),
+    ("what did you say", False),
+    ("what was the budget", True),  # asks about the matter
+    ("sorry what tool is that", True),
+    ("sorry who signs", True),
 ])
-def test_a_request_to_repeat_is_no_question(tag, text: str, is_question: bool) -> None:
+def test_a_request_to_repeat_without_a_question_mark_is_no_question(
+        tag, text: str, is_question: bool) -> None:
     assert tag(text)["is_question"] is is_question
+
+
+@pytest.mark.parametrize("text", ["Huh?", "Pardon me?", "I'm sorry, what?", "Uh, come again?",
+                                  "What did you say?"])
+def test_a_question_mark_always_counts_even_on_a_request_to_repeat(tag, text: str) -> None:
+    assert tag(text)["is_question"] is True
 
 
 def test_non_questions_have_null_form_and_kind(tag) -> None:

@@ -2,9 +2,9 @@
 
 Form (open/closed) and detection come from the grammar rules in
 :mod:`worker.nlp.rules`; a short "?" fragment that the speaker goes on to answer
-("Honestly? We lost two people.") is no question (:func:`answer_lead`), nor is a request
-to repeat ("Pardon?", "Sorry, what?": :func:`~worker.nlp.rules.repair_request`). Kind comes
-from lexicon entries: ``canned`` (leading, scripted, pitch-driven), ``other``
+("Honestly? We lost two people.") is no question (:func:`answer_lead`), nor, without a "?",
+is a request to repeat ("pardon me", "sorry what": :func:`~worker.nlp.rules.repair_request`).
+Kind comes from lexicon entries: ``canned`` (leading, scripted, pitch-driven), ``other``
 (logistics and rapport); so is a short question in a turn that opens with a greeting
 ("Hello Ana. Busy week?"). Every other question is ``probing`` (information-seeking).
 A rep's negative question or negative tag ("isn't that amazing?", "..., don't you?")
@@ -161,7 +161,7 @@ class QuestionDetector(LexiconComponent):
             has_qm = "?" in sent.text
             words = words_of(sent)
             shape = question_shape(words, has_question_mark=has_qm, punctuated=punctuated)
-            if not shape.is_question or repair_request(words) or (
+            if not shape.is_question or (not has_qm and repair_request(words)) or (
                     shape.cue == "question_mark" and answer_lead(words, doc[sent.end:])):
                 continue
             if hits is None:  # kind patterns only in docs that hold a question

@@ -3,9 +3,8 @@
 The rules read the shape of spoken English questions, which survives lost punctuation:
 a wh-word or an inverted auxiliary at the start (after discourse markers such as
 "so", "uh", "you know"), a tag at the end ("..., isn't it"), or a request form
-("walk me through ..."). A "?" makes a question (but for a request to repeat,
-"Pardon?": :func:`repair_request`), so on punctuated text the rules can only add
-recall. Look-alikes are rejected: free relatives ("what I mean
+("walk me through ..."). A "?" always makes a question, so on punctuated text the
+rules can only add recall. Look-alikes are rejected: free relatives ("what I mean
 is ..."), subordinate clauses ("when I was young"), exclamatives ("what a day").
 """
 
@@ -239,9 +238,10 @@ def drop_restarts(words: list[str]) -> list[str]:
     return words
 
 
-# Requests to repeat what was just said ("Pardon?", "Sorry, what?", "Come again?"): the
-# listener missed the words, it asks nothing about the matter. In SwDA's train
-# conversations 110 of 122 such "?" utterances are "br" (signal non-understanding).
+# Requests to repeat what was just said ("pardon me", "sorry what", "come again"): without
+# a "?" the words alone are no question about the matter. In SwDA's train conversations
+# 110 of 122 such utterances are "br" (signal non-understanding), but with a "?" they
+# stay questions: the sales writers and meeting corpora count "Sorry, say that again?".
 _REPAIRS = frozenset({
     ("what",), ("huh",), ("pardon",), ("pardon", "me"), ("beg", "your", "pardon"),
     ("i", "beg", "your", "pardon"), ("excuse", "me"), ("sorry",), ("come", "again"),
@@ -252,8 +252,9 @@ _REPAIR_LEAD = frozenset({"oh", "uh", "um", "er", "hm", "hmm", "i'm", "sorry"})
 
 
 def repair_request(words: Sequence[str]) -> bool:
-    """Whether the words only ask to hear the last turn again: "Huh?", "Pardon me?",
-    "Uh, sorry, what?" (after "oh"/"uh"/"sorry" openers)."""
+    """Whether the words only ask to hear the last turn again: "huh", "pardon me",
+    "uh sorry what" (after "oh"/"uh"/"sorry" openers). The detector applies it only to
+    sentences without "?": a "?" always counts."""
     w = " ".join(words).lower().replace(" '", "'").split()  # "I 'm" -> "i'm"
     i = 0
     while i < len(w) - 1 and w[i] in _REPAIR_LEAD:
