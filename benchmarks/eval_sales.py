@@ -8,9 +8,10 @@ sales manager would judge it: probing (information-seeking), canned (leading,
 scripted, pitch-driven), other (logistics and rapport). Mentions are judged per line:
 does the line talk about a decision-maker, about business impact.
 
-Prints: question detection P/R/F1; form accuracy and kind macro-F1 (with per-class
-figures and a confusion matrix) on the gold questions found; decision-maker and
-impact mention F1 per line; and the errors.
+Prints: question detection P/R/F1 (and on the punctuated lines beside "?" alone, which
+the detector must never do worse than); form accuracy and kind macro-F1 (with
+per-class figures and a confusion matrix) on the gold questions found;
+decision-maker and impact mention F1 per line; and the errors.
 """
 
 from __future__ import annotations
@@ -92,6 +93,16 @@ def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all"
     p, rc, f = prf(tp, fp, fn)
     print(f"== {name}: {len(rows)} lines")
     print(f"question detection  P={p:.3f} R={rc:.3f} F1={f:.3f}  (tp={tp} fp={fp} fn={fn})")
+    # The issue's rule: on punctuated text the detector never does worse than "?" alone.
+    punctuated = [(r["is_question"] == "1", res["is_question"], "?" in r["text"])
+                  for r, res in zip(rows, results, strict=True)
+                  if any(c in r["text"] for c in ".,?!")]
+    if punctuated:
+        ours = prf(*_counts((g, found) for g, found, _ in punctuated))
+        mark = prf(*_counts((g, has_mark) for g, _, has_mark in punctuated))
+        print(f"  punctuated lines  F1={ours[2]:.3f} (P={ours[0]:.3f} R={ours[1]:.3f}); "
+              f"'?' alone F1={mark[2]:.3f} (P={mark[0]:.3f} R={mark[1]:.3f}; "
+              f"n={len(punctuated)})")
     print(f"form accuracy       {form_ok / max(form_n, 1):.3f}  (n={form_n})")
     f1s = []
     for k in KINDS:
@@ -109,6 +120,16 @@ def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all"
         print(f"{t:<15} mention P={mp:.3f} R={mr:.3f} F1={mf:.3f}")
     for e in errors[:n_errors]:
         print("  " + e)
+
+
+def _counts(pairs) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives of (gold, predicted) pairs."""
+    tp = fp = fn = 0
+    for gold, pred in pairs:
+        tp += gold and pred
+        fp += pred and not gold
+        fn += gold and not pred
+    return tp, fp, fn
 
 
 if __name__ == "__main__":
