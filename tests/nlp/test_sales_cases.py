@@ -152,7 +152,13 @@ FLOORS = {("sales_blind_w", "impact"): 0.83, ("sales_blind_zk", "decision_maker"
           # The twenty-second round, all four held out, first measured with the system
           # of commit "Questions: a request to repeat ..." (tests/data/README.md).
           ("sales_heldout_zzzn", "detection"): 0.89, ("sales_heldout_zzzn", "impact"): 0.84,
-          ("sales_heldout_zzzp", "decision_maker"): 0.83, ("sales_heldout_zzzp", "impact"): 0.83}
+          ("sales_heldout_zzzp", "decision_maker"): 0.83, ("sales_heldout_zzzp", "impact"): 0.83,
+          # The twenty-third round, all six held out, first measured with the system of
+          # commit "eval_sales: detection on the punctuated lines ..." (zzzt-zzzw were
+          # written to a brief heavy in mentions; training on them moved the other held-out
+          # sets within seed noise, so they are not trained on; tests/data/README.md).
+          ("sales_heldout_zzzr", "decision_maker"): 0.82, ("sales_heldout_zzzr", "impact"): 0.75,
+          ("sales_heldout_zzzu", "decision_maker"): 0.84, ("sales_heldout_zzzu", "impact"): 0.79}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])
