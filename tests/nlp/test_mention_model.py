@@ -108,7 +108,7 @@ def test_a_blocked_phrase_keeps_the_model_out_of_its_sentence(pipeline, tag) -> 
 
 
 def test_the_model_overrules_a_lexicon_mention_it_scores_below_the_veto(pipeline, tag) -> None:
-    text = "Fraud, a little."
+    text = "Fraud, a little, yeah."
     model = pipeline.mention_model
     assert model.scores([text])[0]["impact"] < model.veto
     assert tag(text, role="prospect")["mentions"] == []
