@@ -166,6 +166,11 @@ def test_is_question_start_respects_embedding_verbs() -> None:
     ("but i guess it didn't pan out huh", True),
     ("yeah that's right", False),
     ("you're absolutely right", False),
+    ("pretty slick huh", True),  # three words are enough
+    ("you're damn right", False),
+    ("the timing matters more to you than the rate is that fair", True),
+    ("counting is just part of running a tight kitchen does that make sense", True),
+    ("so the sync runs nightly is that right", True),
     ("we want to do it right", False),
     ("then you turn right", False),
     ("it's all right", False),
@@ -243,6 +248,11 @@ def test_do_with_no_name_after_it_is_no_question(text: str) -> None:
     # a story, not a question to the listener
     ("when i asked him where do i sign up he laughed", False),
     ("when i was around the house i played that music too", False),
+    ("if the price were right is this something you'd want to do", True),
+    ("if the numbers work is there anything stopping you from signing today", True),
+    ("if you don't have anything to hide you're not going to mind it", False),
+    ("and if there's anything he'll hurt we just don't put it out there", False),
+    ("if i am there and the choice is there i would take the recycled one", False),
 ])
 def test_a_question_after_an_if_or_when_clause(text: str, is_q: bool) -> None:
     s = shape(text)
@@ -278,5 +288,24 @@ def test_a_question_without_its_auxiliary_in_unpunctuated_speech(text: str, is_q
     assert shape(text).is_question is is_q
     if is_q:
         assert shape(text).form == "closed"
+        # Punctuated text keeps its own "?"s: there a sentence like this without one is none.
+        assert not shape(text.capitalize() + ".", punctuated=True).is_question
+
+
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("you said the drivers hate the app what do they hate about it", True),
+    ("and on the money side what does that do to your margin", True),
+    ("hey brianna how is the store", True),
+    ("i have a daughter who's a nurse", False),  # relative, not asking
+    ("i know what you mean", False),
+    ("i'll tell you what's possible", False),
+    ("he says why don't you come over", False),  # reported
+    ("i'm wondering you know um what is this", False),
+])
+def test_a_wh_question_after_a_lead_in_in_unpunctuated_speech(text: str, is_q: bool) -> None:
+    s = shape(text)
+    assert s.is_question is is_q
+    if is_q:
+        assert (s.cue, s.form) == ("wh_start", "open")
         # Punctuated text keeps its own "?"s: there a sentence like this without one is none.
         assert not shape(text.capitalize() + ".", punctuated=True).is_question
