@@ -309,3 +309,21 @@ def test_a_wh_question_after_a_lead_in_in_unpunctuated_speech(text: str, is_q: b
         assert (s.cue, s.form) == ("wh_start", "open")
         # Punctuated text keeps its own "?"s: there a sentence like this without one is none.
         assert not shape(text.capitalize() + ".", punctuated=True).is_question
+
+
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("so that's included in the base price or is it an addon", True),
+    ("has money been set aside for this yet or would you need to get it approved", True),
+    ("hi marcus thanks for hopping on did you have a good weekend", True),
+    ("hannah hi can you hear me alright my headset's been weird today", True),
+    ("there's so many times i've had to move them or do this or that", False),
+    ("anybody who sings or does you know some other instrument", False),
+    ("but if everyone did we'd probably have over a hundred", False),
+    ("there is you know a place you can take those", False),
+])
+def test_a_later_yes_no_question_in_unpunctuated_speech(text: str, is_q: bool) -> None:
+    s = shape(text)
+    assert s.is_question is is_q
+    if is_q:
+        assert (s.cue, s.form) == ("aux_inversion", "closed")
+        assert not shape(text.capitalize() + ".", punctuated=True).is_question

@@ -539,6 +539,42 @@ def _inner_wh_question(words: Sequence[str], start: int) -> int | None:
     return None
 
 
+_LATER_AUX = frozenset({"do", "does", "did", "is", "are", "was", "were", "would", "will", "can",
+                        "could", "should", "have", "has"})
+_LATER_SUBJ = frozenset({"you", "we", "they", "he", "she", "it", "that", "this", "there", "yall",
+                         "y'all"})
+# Words that close a greeting or an aside before a question: "hi marcus thanks for hopping
+# on did you have a good weekend", "sorry you cut out could you say that again".
+_ASIDE_END = frozenset({"on", "in", "again", "today", "share", "over", "okay", "ok", "great",
+                        "perfect", "sure", "thanks", "alright", "cool", "awesome", "fine",
+                        "sorry", "totally", "understood", "fair", "morning", "afternoon",
+                        "evening", "hi", "hello", "hey", "all", "folks", "guys"})
+_ASIDE_AUX = frozenset({"can", "could", "would", "will", "did", "are", "is", "do", "does",
+                        "have"})
+
+
+def _later_aux_question(words: Sequence[str], start: int) -> int | None:
+    """Where a yes/no question starts later in unpunctuated speech, in two plain shapes:
+    an alternative ("so that's in the base price or is it an add-on", "are we on for the
+    hour or do you have a hard stop"), and after a greeting or an aside ("hi marcus thanks
+    for hopping on did you have a good weekend"). Not "or do this or that", "or does you
+    know", "there is you know".
+    """
+    n = len(words)
+    for k in range(start + 2, n - 1):
+        aux, subj = words[k], words[k + 1]
+        after = words[k + 2] if k + 2 < n else ""
+        if after in {"know", "mean", "see"}:
+            continue
+        if (words[k - 1] == "or" and aux in _LATER_AUX and subj in _LATER_SUBJ and after != "not"
+                and (subj not in {"this", "that"} or aux in {"is", "was", "would", "will"})):
+            return k
+        if (words[k - 1] in _ASIDE_END and aux in _ASIDE_AUX and k + 2 < n
+                and subj in {"you", "yall", "y'all", "we", "everyone", "everybody"}):
+            return k
+    return None
+
+
 _CLAUSE_OPENERS = frozenset({"if", "suppose", "say", "when", "whenever", "once"})
 # Reporting verbs, without "go" ("when a unit goes down, what ...").
 _QUOTING = _REPORTING - {"go", "goes", "going", "went"}
@@ -704,6 +740,9 @@ def question_shape(
         start = ask
     elif not punctuated and (ask := _inner_wh_question(w, start)) is not None:
         cue = "wh_start"  # "you said the drivers hate it what do they hate about it"
+        start = ask
+    elif not punctuated and (ask := _later_aux_question(w, start)) is not None:
+        cue = "aux_inversion"  # "is that in the base price or is it an add-on"
         start = ask
     elif has_question_mark:
         cue = "question_mark"
