@@ -18,6 +18,9 @@ def shape(text: str, punctuated: bool = False):
         ("how are you handling dispatch today", "open"),
         ("what happens when a shipment is late", "open"),
         ("so um who else is involved in the decision", "open"),
+        ("so tell me a little about how your team quotes jobs", "open"),
+        ("remind me what happened with the audit last spring", "open"),
+        ("how exposed do you think you are to that", "open"),
         ("why is that", "open"),
         ("oh why", "open"),
         ("what kind of system do you use", "open"),
@@ -249,6 +252,11 @@ def test_do_with_no_name_after_it_is_no_question(text: str) -> None:
     ("when i asked him where do i sign up he laughed", False),
     ("when i was around the house i played that music too", False),
     ("if the price were right is this something you'd want to do", True),
+    ("when she looks at this what number is she going to care about most", True),
+    ("when you bought that last cmms who made the final call", True),
+    ("if you have somebody who will do it with you", False),
+    ("if somebody is unfamiliar with it human nature being what it is we don't like to change",
+     False),
     ("if the numbers work is there anything stopping you from signing today", True),
     ("if you don't have anything to hide you're not going to mind it", False),
     ("and if there's anything he'll hurt we just don't put it out there", False),
@@ -301,6 +309,10 @@ def test_a_question_without_its_auxiliary_in_unpunctuated_speech(text: str, is_q
     ("i'll tell you what's possible", False),
     ("he says why don't you come over", False),  # reported
     ("i'm wondering you know um what is this", False),
+    ("no worries at all how is the week treating you so far", True),
+    ("good catch and on the budget side what would your cfo need to see", True),
+    ("and i was like laura how did you get all this stuff", False),  # quoted
+    ("i said you've been very nice what's your name", False),
 ])
 def test_a_wh_question_after_a_lead_in_in_unpunctuated_speech(text: str, is_q: bool) -> None:
     s = shape(text)

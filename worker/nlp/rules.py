@@ -110,6 +110,9 @@ _REQUEST = (
     ("i", "'d", "like", "to", "understand"), ("i", "would", "like", "to", "understand"),
     ("describe", "for", "me"), ("paint", "me", "a", "picture"), ("elaborate", "on"),
     ("can", "you", "elaborate"), ("say", "more", "about"),
+    ("tell", "me", "a", "little"), ("tell", "me", "a", "bit"), ("tell", "us", "about"),
+    ("tell", "us", "more"), ("walk", "us", "through"), ("remind", "me", "what"),
+    ("remind", "me", "how"), ("remind", "me", "who"),
 )
 _IT_TAG_AUX = frozenset({"is", "was", "does", "are", "were", "can", "could", "would", "will",
                          "should"})
@@ -332,7 +335,9 @@ def _wh_question(words: Sequence[str], i: int) -> bool:
     if nxt in {"if", "about", "else", "not"}:
         return wh in {"what", "how", "why", "who", "where"}
     if wh == "how":
-        return nxt in _HOW_NEXT or nxt in _CONTRACTED
+        # "how exposed do you think you are": any degree word, then the inverted auxiliary
+        return nxt in _HOW_NEXT or nxt in _CONTRACTED or (
+            i + 3 < n and words[i + 2] in _MID_AUX and words[i + 3] in _PRON_SUBJ)
     if nxt in AUX or nxt in _CONTRACTED:
         if wh == "which":
             return False  # "which is why ..."
@@ -509,11 +514,30 @@ _INNER_WH_SUBJ = _PRON_SUBJ - {"i", "ya", "u"} | frozenset(
     {"your", "our", "their", "that", "this", "these", "those"})
 _INNER_WH_IS = frozenset({"how", "where", "why"})  # "how's the store", "where's that at"
 # Words that make a wh-word in the next three embedded or quoted ("I know what you mean",
-# "tell you what's possible", "he says why don't you"), not a question of its own.
+# "tell you what's possible", "he says why don't you"), not a question of its own; and,
+# just before it, any embedding word, preposition, conjunction or article ("about what
+# you said", "the what did you call it").
 _INNER_WH_NOT_AFTER = (_EMBEDDING | _REPORTING | frozenset(
     {"showing", "shows", "tells", "telling", "explains", "explaining", "knows", "knowing",
      "unsure", "certain", "talk", "talking", "talked", "discussing", "hearing", "learned",
      "deciding", "choose", "choosing", "based", "dunno", "you"})) - {"so"}
+_INNER_WH_NOT_NEAR = _INNER_WH_NOT_AFTER - _WH_PREPOSITIONS - {
+    "about", "of", "into", "upon", "and", "or", "but", "if", "because", "than", "as", "it",
+    "out", "no", "not", "n't", "nt", "is", "was", "be", "been", "are", "were", "'s", "that",
+    "just", "like", "where", "how", "what", "when", "why", "who", "which", "exactly"}
+
+
+_SAID = frozenset({"said", "says", "say", "asked", "asks", "told", "goes", "went"})
+_BE = frozenset({"is", "was", "were", "are", "'s", "be", "being", "am", "'m"})
+
+
+def _quotes(words: Sequence[str]) -> bool:
+    """Whether the end of a stretch reports speech or thought: "I said you've been very
+    nice ...", "she was like well ...", "it's like oh ...". What follows is quoted, not
+    asked; "you said the drivers hate it ..." recalls the listener's words."""
+    n = len(words)
+    return any((w in _SAID and n - i <= 6 and not (i and words[i - 1] == "you"))
+               or (w == "like" and i and words[i - 1] in _BE) for i, w in enumerate(words))
 
 
 def _inner_wh_question(words: Sequence[str], start: int) -> int | None:
@@ -527,8 +551,9 @@ def _inner_wh_question(words: Sequence[str], start: int) -> int | None:
     """
     n = len(words)
     for k in range(start + 1, n - 1):
-        if (not _INNER_WH_NOT_AFTER.isdisjoint(words[max(start, k - 3):k])
-                or words[k - 1] in {"the", "a", "an"}):  # "the what did you call it"
+        if (not _INNER_WH_NOT_NEAR.isdisjoint(words[max(start, k - 3):k])
+                or words[k - 1] in _INNER_WH_NOT_AFTER or words[k - 1] in {"the", "a", "an"}
+                or _quotes(words[start:k])):  # "she was like well what do you do"
             continue
         w, nxt = words[k], words[k + 1]
         if w in _INNER_WH_IS and nxt == "is":
@@ -600,6 +625,14 @@ def _after_if_subject(words: Sequence[str], j: int) -> bool:
     return subj in {"this", "anything", "anyone", "anybody"} and nxt not in {"and", "or", "but"}
 
 
+# After an if- or when-clause, "who" and these open the main-clause question ("when you
+# bought the last one, who made the call", "if this looks like a fit, who else would need
+# to weigh in").
+# Not auxiliaries: "if you have somebody who will do it with you" is a relative clause.
+_WHO_NEXT = frozenset({"made", "ends", "else", "takes", "needs", "signed", "decided",
+                       "approved", "picked", "chose", "runs", "handles"})
+
+
 def _after_if_clause(words: Sequence[str], start: int) -> int | None:
     """Start of the main-clause question after an if- or when-clause: "if I could ...,
     would you ...", "when a shipment is late, what does that cost you", "if it slips
@@ -620,8 +653,15 @@ def _after_if_clause(words: Sequence[str], start: int) -> int | None:
         if (words[j] in _MAIN_WH and j + 2 < len(words) and words[j + 1] in _MID_AUX
                 and words[j + 2] in _SUBJ and words[j + 2] != "i"):
             return j  # "if you had a free hand, what would you change"
+        if (words[j] in _MAIN_WH and j + 3 < len(words) and words[j + 1] not in AUX
+                and words[j + 1] not in _SUBJ
+                and words[j + 2] in _MID_AUX and words[j + 3] in _PRON_SUBJ
+                and words[j + 3] != "i" and prev not in _EMBEDDING):
+            return j  # "when she looks at it, what number is she going to care about"
         if words[j] in {"what", "who"} and words[j + 1] in _WH_VERBS and prev not in _EMBEDDING:
             return j  # "if it slips again, what happens", "when it lands, who looks at it"
+        if words[j] == "who" and words[j + 1] in _WHO_NEXT and prev not in _EMBEDDING:
+            return j  # "when you bought the last one, who made the final call"
         if (words[j] in AUX and words[j] not in {"am"} and (
                 words[j + 1] in _PRON_SUBJ or _after_if_subject(words, j))
                 and words[j + 2 : j + 3] not in (["imagine"], ["know"])):
