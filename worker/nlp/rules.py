@@ -622,6 +622,8 @@ def _after_if_subject(words: Sequence[str], j: int) -> bool:
     subj, nxt = words[j + 1], words[j + 2]
     if subj == "there":
         return nxt in _AFTER_IF_THERE_NEXT
+    if subj == "that":  # "would that be worth a look", not "the problem is, is that ..."
+        return words[j] in {"would", "will", "could", "can"}
     return subj in {"this", "anything", "anyone", "anybody"} and nxt not in {"and", "or", "but"}
 
 
@@ -662,6 +664,9 @@ def _after_if_clause(words: Sequence[str], start: int) -> int | None:
             return j  # "if it slips again, what happens", "when it lands, who looks at it"
         if words[j] == "who" and words[j + 1] in _WHO_NEXT and prev not in _EMBEDDING:
             return j  # "when you bought the last one, who made the final call"
+        if (words[j] == "how" and words[j + 1] in {"many", "much", "long", "often"}
+                and prev not in _EMBEDDING):
+            return j  # "when you say the estimates are slow, how long does a quote take"
         if (words[j] in AUX and words[j] not in {"am"} and (
                 words[j + 1] in _PRON_SUBJ or _after_if_subject(words, j))
                 and words[j + 2 : j + 3] not in (["imagine"], ["know"])):
