@@ -166,7 +166,10 @@ FLOORS = {("sales_blind_w", "impact"): 0.83, ("sales_blind_zk", "decision_maker"
           ("sales_heldout_zzk", "decision_maker"): 0.84,
           # Its writer's committee calls repeat long turns unpunctuated that open with the
           # listener's name or small talk ("priya walk me through ...").
-          ("sales_blind_r24x", "detection"): 0.87}
+          ("sales_blind_r24x", "detection"): 0.87,
+          # The twenty-fifth round, held out, first measured with the models trained with
+          # the twenty-fourth (tests/data/README.md).
+          ("sales_heldout_r25d", "impact"): 0.80, ("sales_heldout_r25f", "decision_maker"): 0.82}
 
 
 @pytest.mark.parametrize("mention", ["decision_maker", "impact"])
