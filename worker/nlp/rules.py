@@ -419,10 +419,11 @@ def _tag_question(words: Sequence[str]) -> bool:
         "couldn't", "wouldn't", "haven't", "hasn't", "shouldn't",
     }:
         return True
+    # "you're on Salesforce today, right", "it didn't pan out huh", "pretty slick huh" (in
+    # SwDA's stripped train 21 such three- and four-word lines are questions and 26 not:
+    # about even, which is enough for F1)
     if n >= 3 and words[-1] in {"right", "correct", "huh"} and words[-2] not in _NOT_A_TAG_BEFORE:
-        return True  # "you're on Salesforce today, right", "it didn't pan out huh", "pretty
-        # slick huh" (in SwDA's stripped train, 21 of such three- and four-word lines are
-        # questions and 26 not: about even, as F1 needs)
+        return True
     if any(n > len(tag) and tuple(words[-len(tag):]) == tag for tag in _CLAUSE_TAGS):
         return True  # "the timing matters more than the rate is that fair"
     return (n >= 4 and tuple(words[-2:]) == ("or", "not")
@@ -569,7 +570,7 @@ _LATER_AUX = frozenset({"do", "does", "did", "is", "are", "was", "were", "would"
 _LATER_SUBJ = frozenset({"you", "we", "they", "he", "she", "it", "that", "this", "there", "yall",
                          "y'all"})
 # Words that close a greeting or an aside before a question: "hi marcus thanks for hopping
-# on did you have a good weekend", "sorry you cut out could you say that again".
+# on did you have a good weekend", "hannah hi can you hear me alright".
 _ASIDE_END = frozenset({"on", "in", "again", "today", "share", "over", "okay", "ok", "great",
                         "perfect", "sure", "thanks", "alright", "cool", "awesome", "fine",
                         "sorry", "totally", "understood", "fair", "morning", "afternoon",
@@ -629,8 +630,8 @@ def _after_if_subject(words: Sequence[str], j: int) -> bool:
 
 # After an if- or when-clause, "who" and these open the main-clause question ("when you
 # bought the last one, who made the call", "if this looks like a fit, who else would need
-# to weigh in").
-# Not auxiliaries: "if you have somebody who will do it with you" is a relative clause.
+# to weigh in"); not auxiliaries: "if you have somebody who will do it with you" is a
+# relative clause.
 _WHO_NEXT = frozenset({"made", "ends", "else", "takes", "needs", "signed", "decided",
                        "approved", "picked", "chose", "runs", "handles"})
 
@@ -666,7 +667,7 @@ def _after_if_clause(words: Sequence[str], start: int) -> int | None:
             return j  # "when you bought the last one, who made the final call"
         if (words[j] == "how" and words[j + 1] in {"many", "much", "long", "often"}
                 and prev not in _EMBEDDING):
-            return j  # "when you say the estimates are slow, how long does a quote take"
+            return j  # "when a unit goes down, how long does it take your crew to get there"
         if (words[j] in AUX and words[j] not in {"am"} and (
                 words[j + 1] in _PRON_SUBJ or _after_if_subject(words, j))
                 and words[j + 2 : j + 3] not in (["imagine"], ["know"])):
