@@ -107,6 +107,15 @@ def test_a_blocked_phrase_keeps_the_model_out_of_its_sentence(pipeline, tag) -> 
     assert tag(text, role="prospect")["mentions"] == []
 
 
+def test_a_demo_of_the_product_screen_is_no_decision_maker_talk(pipeline, tag) -> None:
+    text = "And this is the analytics view."
+    model = pipeline.mention_model
+    assert model.scores([text])[0]["decision_maker"] >= model.threshold  # the model errs ...
+    assert tag(text)["mentions"] == []  # ... and the block keeps it out of the sentence
+    found = tag("This is the approvals screen, and your CFO signs off here.")["mentions"]
+    assert {m["text"] for m in found} == {"CFO", "signs off"}
+
+
 def test_the_model_overrules_a_lexicon_mention_it_scores_below_the_veto(pipeline, tag) -> None:
     text = "Fraud, a little, yeah."
     model = pipeline.mention_model
