@@ -565,8 +565,7 @@ def _inner_wh_question(words: Sequence[str], start: int) -> int | None:
     return None
 
 
-_LATER_AUX = frozenset({"do", "does", "did", "is", "are", "was", "were", "would", "will", "can",
-                        "could", "should", "have", "has"})
+_LATER_AUX = _MID_AUX | {"was", "has"}
 _LATER_SUBJ = frozenset({"you", "we", "they", "he", "she", "it", "that", "this", "there", "yall",
                          "y'all"})
 # Words that close a greeting or an aside before a question: "hi marcus thanks for hopping
@@ -575,8 +574,7 @@ _ASIDE_END = frozenset({"on", "in", "again", "today", "share", "over", "okay", "
                         "perfect", "sure", "thanks", "alright", "cool", "awesome", "fine",
                         "sorry", "totally", "understood", "fair", "morning", "afternoon",
                         "evening", "hi", "hello", "hey", "all", "folks", "guys"})
-_ASIDE_AUX = frozenset({"can", "could", "would", "will", "did", "are", "is", "do", "does",
-                        "have"})
+_ASIDE_AUX = _MID_AUX - {"were", "should"}
 
 
 def _later_aux_question(words: Sequence[str], start: int) -> int | None:
