@@ -552,15 +552,15 @@ def _inner_wh_question(words: Sequence[str], start: int) -> int | None:
     """
     n = len(words)
     for k in range(start + 1, n - 1):
-        if (not _INNER_WH_NOT_NEAR.isdisjoint(words[max(start, k - 3):k])
-                or words[k - 1] in _INNER_WH_NOT_AFTER or words[k - 1] in {"the", "a", "an"}
-                or _quotes(words[start:k])):  # "she was like well what do you do"
-            continue
         w, nxt = words[k], words[k + 1]
-        if w in _INNER_WH_IS and nxt == "is":
-            return k
-        if (w in _MAIN_WH and nxt in AUX and k + 2 < n
-                and words[k + 2] in _INNER_WH_SUBJ):
+        if not ((w in _INNER_WH_IS and nxt == "is")
+                or (w in _MAIN_WH and nxt in AUX and k + 2 < n
+                    and words[k + 2] in _INNER_WH_SUBJ)):
+            continue
+        if (_INNER_WH_NOT_NEAR.isdisjoint(words[max(start, k - 3):k])
+                and words[k - 1] not in _INNER_WH_NOT_AFTER
+                and words[k - 1] not in {"the", "a", "an"}
+                and not _quotes(words[start:k])):  # "she was like well what do you do"
             return k
     return None
 
