@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from benchmarks.eval_questions import prf
+from benchmarks.eval_sales import confusion_counts, mention_pair, tag_rows
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 LABELS = ("decision_maker", "impact")
@@ -48,20 +49,11 @@ def heldout_f1(scorer, files: list[Path]) -> dict[str, dict[str, float]]:
     out = {}
     for path in files:
         rows = _rows(path)
-        results: list[dict] = [{}] * len(rows)
-        for role in ("rep", "prospect"):
-            idx = [i for i, r in enumerate(rows) if r["role"] == role]
-            for i, res in zip(idx, scorer.tag([rows[i]["text"] for i in idx], role=role),
-                              strict=True):
-                results[i] = res
-        out[path.name] = {}
-        for t in LABELS:
-            pairs = [(r[t] == "1", any(m["type"] == t for m in res["mentions"]))
-                     for r, res in zip(rows, results, strict=True)]
-            tp = sum(g and p for g, p in pairs)
-            fp = sum(p and not g for g, p in pairs)
-            fn = sum(g and not p for g, p in pairs)
-            out[path.name][t] = prf(tp, fp, fn)[2]
+        results = tag_rows(rows, scorer.tag)
+        out[path.name] = {
+            t: prf(*confusion_counts(mention_pair(r, res, t)
+                            for r, res in zip(rows, results, strict=True)))[2]
+            for t in LABELS}
     return out
 
 

@@ -55,12 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all") -> None:
     """Tag ``rows`` and print their figures and first ``n_errors`` errors."""
-    results: list[dict] = [{}] * len(rows)
-    for role in ("rep", "prospect"):
-        idx = [i for i, r in enumerate(rows) if r["role"] == role]
-        for i, res in zip(idx, tag([rows[i]["text"] for i in idx], role=role), strict=True):
-            results[i] = res
-
+    results = tag_rows(rows)
     tp = fp = fn = 0
     form_ok = form_n = 0
     confusion: Counter[tuple[str, str]] = Counter()
@@ -83,7 +78,7 @@ def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all"
             fn += 1
             errors.append(f"missed question: {r['text']}")
         for t, counts in mention.items():
-            gold, pred = r[t] == "1", any(m["type"] == t for m in res["mentions"])
+            gold, pred = mention_pair(r, res, t)
             counts[0] += gold and pred
             counts[1] += pred and not gold
             counts[2] += gold and not pred
@@ -98,8 +93,8 @@ def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all"
                   for r, res in zip(rows, results, strict=True)
                   if any(c in r["text"] for c in ".,?!")]
     if punctuated:
-        ours = prf(*_counts((g, found) for g, found, _ in punctuated))
-        mark = prf(*_counts((g, has_mark) for g, _, has_mark in punctuated))
+        ours = prf(*confusion_counts((g, found) for g, found, _ in punctuated))
+        mark = prf(*confusion_counts((g, has_mark) for g, _, has_mark in punctuated))
         print(f"  punctuated lines  F1={ours[2]:.3f} (P={ours[0]:.3f} R={ours[1]:.3f}); "
               f"'?' alone F1={mark[2]:.3f} (P={mark[0]:.3f} R={mark[1]:.3f}; "
               f"n={len(punctuated)})")
@@ -122,7 +117,27 @@ def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all"
         print("  " + e)
 
 
-def _counts(pairs) -> tuple[int, int, int]:
+def tag_rows(rows: list[dict], tagger=tag) -> list[dict]:
+    """One ``tagger`` result per row, each line tagged with its own row's role.
+
+    ``tagger(texts, role=...)`` is ``callscore tag`` by default; a benchmark measuring a
+    variant of the system passes its own (``Scorer().tag`` in process, say).
+    """
+    results: list[dict] = [{}] * len(rows)
+    for role in ("rep", "prospect"):
+        idx = [i for i, r in enumerate(rows) if r["role"] == role]
+        for i, res in zip(idx, tagger([rows[i]["text"] for i in idx], role=role),
+                          strict=True):
+            results[i] = res
+    return results
+
+
+def mention_pair(row: dict, result: dict, label: str) -> tuple[bool, bool]:
+    """(gold, predicted) for one line and one mention label: any mention of it counts."""
+    return row[label] == "1", any(m["type"] == label for m in result["mentions"])
+
+
+def confusion_counts(pairs) -> tuple[int, int, int]:
     """True positives, false positives and false negatives of (gold, predicted) pairs."""
     tp = fp = fn = 0
     for gold, pred in pairs:
