@@ -126,6 +126,25 @@ def test_question_mark_always_makes_a_question() -> None:
     assert s.is_question and s.cue == "question_mark"
 
 
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("I said, how are you doing?", False),
+    ("So he goes, have you come up with a solution?", False),
+    ("My husband finally said, Look, are we going to take the grass?", False),
+    ("she is like, well, what are you digging for?", False),
+    ("the guy said, well, can you share it with us?", False),
+    ("So I asked, what is the budget?", False),
+    ("i said how are you doing", False),
+    # not retold: the listener's words, a bare echo, a reported statement, no reporter
+    ("You said, what was it, the CFO signs?", True),
+    ("They said what?", True),
+    ("They said it takes six months?", True),
+    ("Before we go, is the data stored in the US?", True),
+    ("I was going to ask, do you exercise any?", True),
+])
+def test_a_retold_question_is_none_to_the_listener(text: str, is_q: bool) -> None:
+    assert shape(text, punctuated=True).is_question is is_q
+
+
 def test_punctuated_text_trusts_missing_question_mark_except_inversion() -> None:
     assert not shape("What I like is the price.", punctuated=True).is_question
     assert not shape("what do you call it.", punctuated=True).is_question

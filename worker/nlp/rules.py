@@ -3,9 +3,11 @@
 The rules read the shape of spoken English questions, which survives lost punctuation:
 a wh-word or an inverted auxiliary at the start (after discourse markers such as
 "so", "uh", "you know"), a tag at the end ("..., isn't it"), or a request form
-("walk me through ..."). A "?" always makes a question, so on punctuated text the
-rules can only add recall. Look-alikes are rejected: free relatives ("what I mean
-is ..."), subordinate clauses ("when I was young"), exclamatives ("what a day").
+("walk me through ..."). A "?" makes a question, so on punctuated text the rules
+mostly add recall; the one exception is a retold question ("I said, how are you
+doing?"), which was put to someone else, not to the listener. Look-alikes are
+rejected: free relatives ("what I mean is ..."), subordinate clauses ("when I was
+young"), exclamatives ("what a day").
 """
 
 from __future__ import annotations
@@ -732,6 +734,44 @@ _HAVE_YOU_NEXT = frozenset({"ever", "been", "got", "gotten", "seen", "heard", "h
                             "found", "visited", "talked", "any", "a", "an", "the", "your"})
 
 
+_REPORTERS = frozenset({"i", "he", "she", "they", "we"})
+_REPORTER_DETS = frozenset({"the", "my", "his", "her", "our", "their", "this", "that"})
+_REPORT_VERBS = frozenset({"said", "says", "goes", "went", "asked", "asks", "thought"})
+_REPORT_ADVERBS = frozenset({"just", "finally", "then", "always", "kind", "sort", "of",
+                             "would", "'d", "still", "even", "actually", "literally",
+                             "kinda", "basically", "also", "all"})
+
+
+def _reported_question(w: Sequence[str], start: int) -> bool:
+    """Whether the sentence only retells a question someone asked: "I said, how are you
+    doing?", "she's like, well, what are you digging for?", "my husband finally said,
+    look, are we going to take the grass?". The question was put to someone else, so it
+    is none to the listener, "?" or not (the unpunctuated rules skip quoted questions by
+    ``_quotes``). "You said ..." recalls the listener's words and is not retelling; "they
+    said what?" (the bare echo) and a reported statement ("they said it takes six
+    months?") are left alone: only a full wh- or inverted question after the frame counts.
+    """
+    i, n = start, len(w)
+    if w[i] in _REPORTERS:
+        i += 1
+    elif w[i] in _REPORTER_DETS and i + 2 < n and w[i + 1] not in _SUBJ:
+        i += 2  # "the guy said", "my husband said"
+    else:
+        return False
+    while i < n and w[i] in _REPORT_ADVERBS:
+        i += 1
+    if i < n and w[i] in _REPORT_VERBS:
+        i += 1
+    elif i + 1 < n and w[i] in _BE | {"are", "'re"} and w[i + 1] == "like":
+        i += 2  # "she's like", "I was like"
+    else:
+        return False
+    if n - i < 2:
+        return False
+    q = i + content_start(w[i:])  # past "well", "oh", "you know", "look"
+    return (w[q] in WH and _wh_question(w, q)) or _aux_inverted(w, q)
+
+
 def question_shape(
     words: Sequence[str], *, has_question_mark: bool, punctuated: bool = False
 ) -> QuestionShape:
@@ -753,6 +793,8 @@ def question_shape(
         return QuestionShape(has_question_mark, "closed" if has_question_mark else None,
                              "question_mark" if has_question_mark else "none")
     start = content_start(w)
+    if _reported_question(w, start):
+        return QuestionShape(False, None, "reported")
     cue = "none"
     if w[start] in WH and _wh_question(w, start):
         cue = "wh_start"
