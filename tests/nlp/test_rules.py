@@ -145,6 +145,25 @@ def test_a_retold_question_is_none_to_the_listener(text: str, is_q: bool) -> Non
     assert shape(text, punctuated=True).is_question is is_q
 
 
+@pytest.mark.parametrize(("text", "is_q"), [
+    ("I was just wondering whether you'd had a chance to look at the proposal I sent.", True),
+    ("i was just wondering whether youd had a chance to look at the proposal i sent", True),
+    ("I don't know if you've heard of it.", True),
+    ("so i dont know if youre familiar with plano", True),
+    ("I'm not sure if you saw the email.", True),
+    # not to the listener, not at the start, or "you know" as a filler
+    ("I wonder if we should have brought your IT lead onto this one.", False),
+    ("I went fishing at, I don't know if you've ever heard of, Lake Worth.", False),
+    ("I don't know whether, you know, where our money would be best spent.", False),
+    ("twelve hundred people start wondering if they have jobs", False),
+])
+def test_an_indirect_question_to_the_listener(text: str, is_q: bool) -> None:
+    s = shape(text.replace("'m", " 'm"), punctuated=text.endswith("."))
+    assert s.is_question is is_q
+    if is_q:
+        assert s.form == "closed"
+
+
 def test_punctuated_text_trusts_missing_question_mark_except_inversion() -> None:
     assert not shape("What I like is the price.", punctuated=True).is_question
     assert not shape("what do you call it.", punctuated=True).is_question

@@ -675,6 +675,37 @@ def _after_if_clause(words: Sequence[str], start: int) -> int | None:
     return None
 
 
+# "I (was just) wondering whether you ...", "I don't know if you ...", "I'm not sure if you":
+# the speaker's doubt about the listener, put as a statement and meant as a question.
+_INDIRECT_HEDGES = (("wonder",), ("wondering",), ("do", "n't", "know"), ("not", "sure"))
+_INDIRECT_FILLERS = frozenset({"was", "am", "'m", "just", "also", "kind", "sort", "of", "kinda",
+                               "really", "have", "'ve", "been", "even", "actually"})
+
+
+def _indirect_question(w: Sequence[str], start: int) -> bool:
+    """Whether the sentence opens with an indirect yes/no question to the listener: "I
+    was just wondering whether you'd had a chance to look at the proposal", "I don't
+    know if you've heard of it". At the sentence's start only: further in it is an aside
+    ("I went fishing at, I don't know if you've ever heard of, Lake Worth"). In SwDA's
+    train conversations 66 of 92 such sentences are questions; the sales writers count
+    "I was just wondering whether you'd had a chance to look at the deck" as one.
+    """
+    n = len(w)
+    if w[start] != "i":
+        return False
+    i = start + 1
+    while i < n and w[i] in _INDIRECT_FILLERS:
+        i += 1
+    for hedge in _INDIRECT_HEDGES:
+        k = i + len(hedge)
+        if (tuple(w[i:k]) == hedge and k + 1 < n and w[k] in {"if", "whether"}
+                and (w[k + 1].startswith("you") or w[k + 1] in _LISTENER)):
+            # not the filler "you know" before a wh-clause: "I don't know whether, you
+            # know, where our money would be best spent"
+            return not (w[k + 1 : k + 3] == ["you", "know"] and k + 3 < n and w[k + 3] in WH)
+    return False
+
+
 def _request(words: Sequence[str], i: int) -> bool:
     """True for requests that work as open questions: "walk me through ..."."""
     for pat in _REQUEST:
@@ -802,6 +833,8 @@ def question_shape(
         cue = "aux_inversion"
     elif _request(w, start):
         cue = "request"
+    elif _indirect_question(w, start):
+        cue = "indirect"  # "I was wondering whether you'd had a chance to look at it"
     elif w[start : start + 2] == ["want", "me"] and len(w) > start + 3:
         cue = "aux_inversion"  # "(do you) want me to drop the link in the chat"
     elif _tag_question(w):
@@ -835,7 +868,7 @@ def question_shape(
     # Punctuated text without "?": only an inverted auxiliary, a request form and the
     # plainest wh-questions and tags count (transcribers drop "?" on cut-off turns).
     if cue == "none" or (punctuated and not has_question_mark
-                         and cue not in {"aux_inversion", "request"}
+                         and cue not in {"aux_inversion", "request", "indirect"}
                          and not _plain_question(w, start, cue)):
         return QuestionShape(False, None, "none")
     form = "closed" if cue == "tag" else _form(w, start)
