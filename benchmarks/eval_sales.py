@@ -20,6 +20,7 @@ import argparse
 import csv
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from benchmarks.eval_questions import prf, tag
@@ -41,16 +42,25 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     files = args.tsv or sorted(DATA.glob("sales_*.tsv"))
     for path in files:
-        if not path.is_file():
-            raise SystemExit(f"{path}: no such file")
-        with path.open(encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh, delimiter="\t"))
-        missing = COLUMNS - set(rows[0] if rows else ())
-        if missing:
-            raise SystemExit(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        report(path.name, rows, args.errors, kind_role=args.kind_role)
+        report(path.name, read_rows(path), args.errors, kind_role=args.kind_role)
         print()
     return 0
+
+
+def read_rows(path: Path) -> list[dict]:
+    """The rows of one labelled sales file.
+
+    Raises:
+        SystemExit: the file is missing or lacks a column.
+    """
+    if not path.is_file():
+        raise SystemExit(f"{path}: no such file")
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    missing = COLUMNS - set(rows[0] if rows else ())
+    if missing:
+        raise SystemExit(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    return rows
 
 
 def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all") -> None:
@@ -60,7 +70,7 @@ def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all"
     form_ok = form_n = 0
     confusion: Counter[tuple[str, str]] = Counter()
     errors: list[str] = []
-    mention = {t: [0, 0, 0] for t in ("decision_maker", "impact")}
+    mention: dict[str, list[tuple[bool, bool]]] = {t: [] for t in ("decision_maker", "impact")}
     for r, res in zip(rows, results, strict=True):
         gold_q = r["is_question"] == "1"
         if gold_q and res["is_question"]:
@@ -77,11 +87,9 @@ def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all"
         elif gold_q:
             fn += 1
             errors.append(f"missed question: {r['text']}")
-        for t, counts in mention.items():
+        for t, pairs in mention.items():
             gold, pred = mention_pair(r, res, t)
-            counts[0] += gold and pred
-            counts[1] += pred and not gold
-            counts[2] += gold and not pred
+            pairs.append((gold, pred))
             if gold != pred:
                 errors.append(f"{t} {'missed' if gold else 'false'}: {r['text']} "
                               f"{[m['text'] for m in res['mentions'] if m['type'] == t]}")
@@ -110,19 +118,25 @@ def report(name: str, rows: list[dict], n_errors: int, *, kind_role: str = "all"
     print(f"kind macro-F1       {sum(f1s) / len(f1s):.3f}")
     print("confusion (gold rows, predicted columns): " + "  ".join(
         f"{g}->{pr}:{v}" for (g, pr), v in sorted(confusion.items())))
-    for t, (mtp, mfp, mfn) in mention.items():
-        mp, mr, mf = prf(mtp, mfp, mfn)
+    for t, pairs in mention.items():
+        mp, mr, mf = prf(*confusion_counts(pairs))
         print(f"{t:<15} mention P={mp:.3f} R={mr:.3f} F1={mf:.3f}")
     for e in errors[:n_errors]:
         print("  " + e)
 
 
-def tag_rows(rows: list[dict], tagger=tag) -> list[dict]:
+def tag_rows(rows: list[dict], tagger: Callable[..., Iterable[dict]] = tag) -> list[dict]:
     """One ``tagger`` result per row, each line tagged with its own row's role.
 
     ``tagger(texts, role=...)`` is ``callscore tag`` by default; a benchmark measuring a
     variant of the system passes its own (``Scorer().tag`` in process, say).
+
+    Raises:
+        SystemExit: a row's role is neither "rep" nor "prospect".
     """
+    bad = next((r["role"] for r in rows if r["role"] not in ("rep", "prospect")), None)
+    if bad is not None:
+        raise SystemExit(f"role {bad!r}: a labelled line's role is rep or prospect")
     results: list[dict] = [{}] * len(rows)
     for role in ("rep", "prospect"):
         idx = [i for i, r in enumerate(rows) if r["role"] == role]
@@ -137,7 +151,7 @@ def mention_pair(row: dict, result: dict, label: str) -> tuple[bool, bool]:
     return row[label] == "1", any(m["type"] == label for m in result["mentions"])
 
 
-def confusion_counts(pairs) -> tuple[int, int, int]:
+def confusion_counts(pairs: Iterable[tuple[bool, bool]]) -> tuple[int, int, int]:
     """True positives, false positives and false negatives of (gold, predicted) pairs."""
     tp = fp = fn = 0
     for gold, pred in pairs:
