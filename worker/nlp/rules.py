@@ -678,8 +678,12 @@ def _after_if_clause(words: Sequence[str], start: int) -> int | None:
 # "I (was just) wondering whether you ...", "I don't know if you ...", "I'm not sure if you":
 # the speaker's doubt about the listener, put as a statement and meant as a question.
 _INDIRECT_HEDGES = (("wonder",), ("wondering",), ("do", "n't", "know"), ("not", "sure"))
-_INDIRECT_FILLERS = frozenset({"was", "am", "'m", "just", "also", "kind", "sort", "of", "kinda",
-                               "really", "have", "'ve", "been", "even", "actually"})
+_INDIRECT_FILLERS = frozenset({"was", "am", "just", "also", "kind", "sort", "of", "kinda",
+                               "really", "have", "been", "even", "actually"})
+# The listener as the subject of the doubt: "if you", "whether you'd", speech-to-text's "youve".
+_INDIRECT_LISTENER = _LISTENER | frozenset(
+    {"you'd", "youd", "you're", "youre", "you've", "youve", "you'll", "youll", "yours",
+     "yourself", "yourselves"})
 
 
 def _indirect_question(w: Sequence[str], start: int) -> bool:
@@ -687,8 +691,10 @@ def _indirect_question(w: Sequence[str], start: int) -> bool:
     was just wondering whether you'd had a chance to look at the proposal", "I don't
     know if you've heard of it". At the sentence's start only: further in it is an aside
     ("I went fishing at, I don't know if you've ever heard of, Lake Worth"). In SwDA's
-    train conversations 66 of 92 such sentences are questions; the sales writers count
-    "I was just wondering whether you'd had a chance to look at the deck" as one.
+    train conversations it finds 63 more questions and 31 false ones; the sales writers count
+    "I was just wondering whether you'd had a chance to look at the proposal I sent" as
+    one. "You know" after the "if" is a filler when a subject or a wh-word follows it ("I
+    don't know if, you know, we could move the date").
     """
     n = len(w)
     if w[start] != "i":
@@ -698,11 +704,12 @@ def _indirect_question(w: Sequence[str], start: int) -> bool:
         i += 1
     for hedge in _INDIRECT_HEDGES:
         k = i + len(hedge)
-        if (tuple(w[i:k]) == hedge and k + 1 < n and w[k] in {"if", "whether"}
-                and (w[k + 1].startswith("you") or w[k + 1] in _LISTENER)):
-            # not the filler "you know" before a wh-clause: "I don't know whether, you
-            # know, where our money would be best spent"
-            return not (w[k + 1 : k + 3] == ["you", "know"] and k + 3 < n and w[k + 3] in WH)
+        if not (tuple(w[i:k]) == hedge and k + 1 < n and w[k] in {"if", "whether"}):
+            continue
+        if w[k + 1 : k + 3] == ["you", "know"] and k + 3 < n and (
+                w[k + 3] in WH or w[k + 3] in _PRON_SUBJ | {"it", "there"}):
+            return False  # "whether, you know, where our money would be best spent"
+        return w[k + 1] in _INDIRECT_LISTENER
     return False
 
 
@@ -767,7 +774,11 @@ _HAVE_YOU_NEXT = frozenset({"ever", "been", "got", "gotten", "seen", "heard", "h
 
 _REPORTERS = frozenset({"i", "he", "she", "they", "we"})
 _REPORTER_DETS = frozenset({"the", "my", "his", "her", "our", "their", "this", "that"})
-_REPORT_VERBS = frozenset({"said", "says", "goes", "went", "asked", "asks", "thought"})
+_REPORT_VERBS = _SAID - {"say", "told"}
+# "Thought" retells another's thinking ("he thought, what are these fun toys?"); the
+# speaker's own ("so we thought, would you be open to a pilot?") puts it to the listener.
+_THIRD_REPORTERS = frozenset({"he", "she", "they"})
+_BE_LIKE = _BE | {"'re"}  # "she's like", "they're like", "I was like"
 _REPORT_ADVERBS = frozenset({"just", "finally", "then", "always", "kind", "sort", "of",
                              "would", "'d", "still", "even", "actually", "literally",
                              "kinda", "basically", "also", "all"})
@@ -778,12 +789,18 @@ def _reported_question(w: Sequence[str], start: int) -> bool:
     doing?", "she's like, well, what are you digging for?", "my husband finally said,
     look, are we going to take the grass?". The question was put to someone else, so it
     is none to the listener, "?" or not (the unpunctuated rules skip quoted questions by
-    ``_quotes``). "You said ..." recalls the listener's words and is not retelling; "they
+    ``_quotes``). "You said ..." recalls the listener's words and is not retelling, nor
+    is "like I said, ..." or "as I said, ..." (the speaker's own point, resumed); "they
     said what?" (the bare echo) and a reported statement ("they said it takes six
     months?") are left alone: only a full wh- or inverted question after the frame counts.
+    A noun speaker ("the guy said") needs a reporting verb: "the thing is like, ..." and
+    "the question is like, ..." open the speaker's own question.
     """
     i, n = start, len(w)
-    if w[i] in _REPORTERS:
+    if start and w[start - 1] in {"like", "as"}:
+        return False
+    pronoun = w[i] in _REPORTERS
+    if pronoun:
         i += 1
     elif w[i] in _REPORTER_DETS and i + 2 < n and w[i + 1] not in _SUBJ:
         i += 2  # "the guy said", "my husband said"
@@ -791,10 +808,11 @@ def _reported_question(w: Sequence[str], start: int) -> bool:
         return False
     while i < n and w[i] in _REPORT_ADVERBS:
         i += 1
-    if i < n and w[i] in _REPORT_VERBS:
+    if i < n and (w[i] in _REPORT_VERBS or (
+            w[i] == "thought" and (not pronoun or w[start] in _THIRD_REPORTERS))):
         i += 1
-    elif i + 1 < n and w[i] in _BE | {"are", "'re"} and w[i + 1] == "like":
-        i += 2  # "she's like", "I was like"
+    elif pronoun and i + 1 < n and w[i] in _BE_LIKE and w[i + 1] == "like":
+        i += 2
     else:
         return False
     if n - i < 2:
@@ -811,7 +829,9 @@ def question_shape(
     Where the text is punctuated, its "?" marks are trusted: a sentence without
     one is a question only when its auxiliary is inverted ("Is she spayed."), or
     when it is a plain wh-question to the listener or ends in a negative tag
-    (``_plain_question``: "what kind of wok do you have,").
+    (``_plain_question``: "what kind of wok do you have,"), or an indirect one ("I was
+    wondering whether you'd had a chance to look at it."). One "?" is overruled: a
+    retold question ("I said, how are you doing?") was put to someone else.
     Unpunctuated text (speech-to-text output) gets every rule.
 
     Args:
