@@ -797,7 +797,7 @@ def _reported_question(w: Sequence[str], start: int) -> bool:
     "the question is like, ..." open the speaker's own question.
     """
     i, n = start, len(w)
-    if start and w[start - 1] in {"like", "as"}:
+    if start and w[start - 1] == "like":  # a filler to content_start; "as" is none
         return False
     pronoun = w[i] in _REPORTERS
     if pronoun:
@@ -885,8 +885,9 @@ def question_shape(
         start = ask
     elif has_question_mark:
         cue = "question_mark"
-    # Punctuated text without "?": only an inverted auxiliary, a request form and the
-    # plainest wh-questions and tags count (transcribers drop "?" on cut-off turns).
+    # Punctuated text without "?": only an inverted auxiliary, a request form, an
+    # indirect question and the plainest wh-questions and tags count (transcribers drop
+    # "?" on cut-off turns).
     if cue == "none" or (punctuated and not has_question_mark
                          and cue not in {"aux_inversion", "request", "indirect"}
                          and not _plain_question(w, start, cue)):
