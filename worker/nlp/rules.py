@@ -778,9 +778,8 @@ _REPORT_VERBS = _SAID - {"say", "told"}
 # "Thought" retells another's thinking ("he thought, what are these fun toys?"); the
 # speaker's own ("so we thought, would you be open to a pilot?") puts it to the listener.
 _THIRD_REPORTERS = frozenset({"he", "she", "they"})
-_BE_LIKE = _BE | {"'re"}  # "she's like", "they're like", "I was like"
 _REPORT_ADVERBS = frozenset({"just", "finally", "then", "always", "kind", "sort", "of",
-                             "would", "'d", "still", "even", "actually", "literally",
+                             "would", "still", "even", "actually", "literally",
                              "kinda", "basically", "also", "all"})
 
 
@@ -811,8 +810,8 @@ def _reported_question(w: Sequence[str], start: int) -> bool:
     if i < n and (w[i] in _REPORT_VERBS or (
             w[i] == "thought" and (not pronoun or w[start] in _THIRD_REPORTERS))):
         i += 1
-    elif pronoun and i + 1 < n and w[i] in _BE_LIKE and w[i + 1] == "like":
-        i += 2
+    elif pronoun and i + 1 < n and w[i] in _BE and w[i + 1] == "like":
+        i += 2  # "she's like", "they're like" (normalised to "is", "are"), "I was like"
     else:
         return False
     if n - i < 2:
